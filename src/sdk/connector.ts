@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { HttpClient, HttpClientOptions } from './http.types.ts';
+
+export type Interval = 'day' | 'week' | 'month' | 'quarter';
+
+/** The period a sync covers, in the KPI's time zone. */
+export interface SyncWindow {
+  /** Inclusive start, ISO 8601 with the zone's offset, e.g. 2026-11-01T00:00:00.000+01:00. */
+  start: string;
+  /** Exclusive end, same format. */
+  end: string;
+  timeZone: string;
+  interval: Interval;
+}
+
+/** What a connector reads: a number, optionally when it happened and along which dimensions. */
+export interface RawValue {
+  value: number;
+  /** An instant (ISO 8601). The runner buckets it into the KPI's period; absent = the window's period. */
+  at?: string;
+  dimensions?: Record<string, string>;
+  /** The source only gave an estimate (e.g. Jira's approximate count). */
+  approximate?: boolean;
+}
+
+/** Opaque incremental state a connector keeps between runs (the Singer STATE idea). */
+export interface CursorStore {
+  get<T = unknown>(): Promise<T | undefined>;
+  set(value: unknown): Promise<void>;
+}
+
+/** Side information a connector reports about its read, stored with the sync run. */
+export interface Diagnostics {
+  /** A row or record that could not be used. `where` is a line number or record id. */
+  reject(where: number | string, reason: string): void;
+  /** Adds to a named counter (rowsRead, bytesRead, apiCalls, ...). */
+  count(name: string, n?: number): void;
+  /** The source's own API usage figures (e.g. Salesforce Sforce-Limit-Info). */
+  apiUsage(used: number, limit: number): void;
+}
+
+export interface ConnectorContext {
+  /** The period(s) to read. For a backfill it spans every requested period. */
+  window: SyncWindow;
+  /** `current`: only the window's period matters. `backfill`: every period in the window (CSV: in the file). */
+  mode: 'current' | 'backfill';
+  /** Start of the KPI period containing `instant`, as an ISO string in the KPI's zone. */
+  periodOf(instant: string | Date): string;
+  logger: Logger;
+  signal: AbortSignal;
+  http: HttpClient;
+  cursor: CursorStore;
+  diagnostics: Diagnostics;
+  /** Folder of the config file that defined this connection; relative paths resolve against it. */
+  baseDir: string;
+  kpi: { id: string; timeZone: string; interval: Interval };
+}
+
+export interface CheckContext {
+  logger: Logger;
+  signal: AbortSignal;
+  http: HttpClient;
+  baseDir: string;
+}
+
+export interface CheckResult {
+  /** What was verified, for humans: "authenticated as x@y; API v62.0". */
+  detail: string;
+}
+
+/**
+ * A connector: one folder under connectors/, one default export made with
+ * `defineConnector`. `check` throws a typed error (AuthError, PermissionError,
+ * TransientError, ...) when something is wrong; `fetch` only fetches and maps.
+ */
+export interface Connector<C = any, Q = any> {
+  type: string;
+  description: string;
+  connectionSchema: z.ZodType<C>;
+  querySchema: z.ZodType<Q>;
+  check(connection: C, ctx: CheckContext): Promise<CheckResult>;
+  fetch(connection: C, query: Q, ctx: ConnectorContext): Promise<RawValue[]>;
+  /**
+   * Defaults for the HTTP client the runner builds per connection: the vendor's
+   * rate-limit header reader, timeouts. The client lives as long as the connection,
+   * so rate-limit state carries across runs.
+   */
+  http?: (connection: C) => Omit<HttpClientOptions, 'signal' | 'onAttempt'>;
+}
+
+export function defineConnector<C, Q>(connector: Connector<C, Q>): Connector<C, Q> {
+  return connector;
+}

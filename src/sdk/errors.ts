@@ -1,0 +1,95 @@
+import type { ErrorCode } from './error-codes.ts';
+
+/**
+ * Base of every error kpi-sync raises on purpose. `retryable` tells schedulers and
+ * HTTP helpers whether another attempt can help; `code` is a KS_ERR_* catalogue entry.
+ * Messages never contain secrets: wrap vendor errors with `fromHttp`-style summaries,
+ * not with the raw request config.
+ */
+export class KsError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad configuration. Never retried: the operator has to change a file. */
+export class ConfigError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_CONFIG', message, options);
+  }
+}
+
+/** The source rejected the credentials. Never retried. */
+export class AuthError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_AUTH', message, options);
+  }
+}
+
+/** The credentials lack a permission. Never retried. */
+export class PermissionError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_PERMISSION', message, options);
+  }
+}
+
+/** A temporary failure worth another attempt after a backoff. */
+export class TransientError extends KsError {
+  constructor(message: string, options: { cause?: unknown; code?: 'KS_ERR_TRANSIENT' | 'KS_ERR_NETWORK' } = {}) {
+    super(options.code ?? 'KS_ERR_TRANSIENT', message, { retryable: true, cause: options.cause });
+  }
+}
+
+/** The source asked us to wait `retryAfterMs` before the next request. */
+export class RateLimitedError extends KsError {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options: { cause?: unknown } = {}) {
+    super('KS_ERR_RATE_LIMITED', message, { retryable: true, cause: options.cause });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The source rejected the query; `message` carries the source's own words. */
+export class QueryError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_QUERY', message, options);
+  }
+}
+
+/** The source answered with something its API does not document. */
+export class BadResponseError extends KsError {
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super('KS_ERR_BAD_RESPONSE', message, options);
+  }
+}
+
+/** A file or URL could not be read. */
+export class SourceReadError extends KsError {
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super('KS_ERR_SOURCE_READ', message, options);
+  }
+}
+
+/** The run was deferred to protect an API budget; not a failure. */
+export class BudgetDeferredError extends KsError {
+  constructor(message: string) {
+    super('KS_ERR_BUDGET', message);
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof KsError && error.retryable;
+}
+
+/** A KsError as-is, anything else as KS_ERR_INTERNAL with its message. */
+export function toKsError(error: unknown): KsError {
+  if (error instanceof KsError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new KsError('KS_ERR_INTERNAL', message, { cause: error });
+}

@@ -1,0 +1,15 @@
+/**
+ * The connector SDK: the only module connectors import. Types of the connector
+ * contract, typed errors, the secret marker and the HTTP helper.
+ */
+export * from './connector.ts';
+export * from './errors.ts';
+export * from './error-codes.ts';
+export * from './http.types.ts';
+export * from './secret.ts';
+export * from './url.ts';
+export { z } from 'zod';
+export { createHttpClient, type CreateHttpClientOptions, type HttpClientHooks } from './http.ts';
+export { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
+export { renderTemplate, type TemplateEscape } from './template.ts';
+export { sourceMessage } from './http-errors.ts';
