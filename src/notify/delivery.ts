@@ -1,0 +1,36 @@
+import type { DeliveryAttempt, DeliveryResult } from './destinations/destination.ts';
+
+export type { DeliveryAttempt, DeliveryResult } from './destinations/destination.ts';
+
+/**
+ * What the dispatcher needs from a destination: one attempt, classified. The
+ * destination never retries by itself; the dispatcher owns retries, backoff and
+ * persistence, so a retry survives a restart. Alert destinations and (later) KR
+ * push targets both fit.
+ */
+export interface Deliverer {
+  name: string;
+  deliver(payload: unknown, attempt: DeliveryAttempt): Promise<DeliveryResult>;
+}
+
+export interface DeliveryPolicy {
+  /** Backoff base and cap (full jitter). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** An entry older than this is dead-lettered instead of tried again. */
+  maxAgeMs: number;
+  /** Entries handled per tick. */
+  batchSize: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  baseDelayMs: 5_000,
+  maxDelayMs: 15 * 60_000,
+  maxAgeMs: 24 * 3_600_000,
+  batchSize: 50,
+};
+
+/** Where the "destination disabled" mark lives in the store's opaque state. */
+export function disabledScope(destination: string): string {
+  return `destination-disabled:${destination}`;
+}

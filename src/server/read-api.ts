@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Catalog, LoadedKpi } from '../config/catalog.ts';
+import { parseDateInZone, periodEnd, periodStart } from '../domain/periods.ts';
+import type { Store } from '../store/store.ts';
+import { kpiView, listKpiViews, listObjectiveViews, pointView } from './read-model.ts';
+
+export interface ReadApiDeps {
+  getCatalog: () => Catalog;
+  store: Store;
+}
+
+const DATAPOINT_LIMIT = { default: 1_000, max: 10_000 };
+const RUN_LIMIT = { default: 50, max: 500 };
+
+const limitOf = (bounds: { default: number; max: number }) =>
+  z.coerce.number().int().min(1).max(bounds.max).default(bounds.default);
+
+const datapointsQuery = z.strictObject({
+  from: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
+  limit: limitOf(DATAPOINT_LIMIT),
+});
+
+const runsQuery = z.strictObject({
+  kpi: z.string().min(1).optional(),
+  limit: limitOf(RUN_LIMIT),
+});
+
+function badRequest(reply: FastifyReply, message: string) {
+  return reply.code(400).send({ error: message });
+}
+
+function zodMessage(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * `from` is the first period to include and `to` the last: periods that start on or
+ * after `from` and on or before `to`, where a date (2026-03-31) stands for its whole
+ * day in the KPI's time zone. Returns the store's [from, to) bounds, or an error text.
+ */
+export function periodBounds(kpi: Pick<LoadedKpi, 'timezone'>, from?: string, to?: string): { from?: string; to?: string } | string {
+  const bounds: { from?: string; to?: string } = {};
+  if (from !== undefined) {
+    const at = parseDateInZone(from, kpi.timezone);
+    if (at === undefined) return `from: not a date or ISO instant: ${JSON.stringify(from.slice(0, 40))}`;
+    bounds.from = at;
+  }
+  if (to !== undefined) {
+    const at = parseDateInZone(to, kpi.timezone);
+    if (at === undefined) return `to: not a date or ISO instant: ${JSON.stringify(to.slice(0, 40))}`;
+    bounds.to = /^\d{4}-\d{2}-\d{2}$/.test(to.trim())
+      ? periodEnd(periodStart(at, 'day', kpi.timezone), 'day', kpi.timezone)
+      : new Date(Date.parse(at) + 1).toISOString();
+  }
+  return bounds;
+}
+
+/** The JSON read API under /api. Authentication is the caller's preHandler. */
+export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
+  const { store } = deps;
+
+  app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), store) }));
+
+  app.get<{ Params: { id: string } }>('/api/kpis/:id', async (request, reply) => {
+    const kpi = deps.getCatalog().kpis.get(request.params.id);
+    if (!kpi) return reply.code(404).send({ error: `unknown KPI "${request.params.id}"` });
+    return { kpi: await kpiView(kpi, store) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/kpis/:id/datapoints', async (request, reply) => {
+    const kpi = deps.getCatalog().kpis.get(request.params.id);
+    if (!kpi) return reply.code(404).send({ error: `unknown KPI "${request.params.id}"` });
+    const query = datapointsQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, zodMessage(query.error));
+    const bounds = periodBounds(kpi, query.data.from, query.data.to);
+    if (typeof bounds === 'string') return badRequest(reply, bounds);
+    const points = await store.listDatapoints(kpi.id, { ...bounds, limit: query.data.limit });
+    return {
+      kpi: kpi.id,
+      interval: kpi.interval,
+      timezone: kpi.timezone,
+      ...(kpi.unit ? { unit: kpi.unit } : {}),
+      datapoints: points.map((p) => pointView(p, kpi)),
+    };
+  });
+
+  app.get('/api/objectives', async () => ({ objectives: await listObjectiveViews(deps.getCatalog(), store) }));
+
+  app.get('/api/runs', async (request, reply) => {
+    const query = runsQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, zodMessage(query.error));
+    const runs = await store.listRuns({ limit: query.data.limit, ...(query.data.kpi ? { kpi: query.data.kpi } : {}) });
+    return { runs };
+  });
+}

@@ -1,0 +1,151 @@
+import { formatBand, formatPeriod, formatValue } from '../cli/format.ts';
+import type { Catalog, LoadedKpi } from '../config/catalog.ts';
+import type { Band, Datapoint, HealthState, Interval, KrProgress } from '../domain/types.ts';
+import type { Store, SyncRun } from '../store/store.ts';
+
+/**
+ * What the read API and the dashboard show, read from the catalog in force and the
+ * store. Shapes here are the API's JSON: add fields freely, rename none.
+ */
+
+export interface PointView {
+  period: string;
+  /** The period as people write it: 2026-11-23, 2026-W48, 2026-11, 2026-Q4. */
+  label: string;
+  value: number;
+  /** Value with its unit, formatted for display. */
+  display: string;
+  observedAt: string;
+  approximate?: boolean;
+}
+
+export interface RunSummary {
+  id: string;
+  status: SyncRun['status'];
+  mode: SyncRun['mode'];
+  startedAt: string;
+  finishedAt?: string;
+  error?: { code: string; message: string };
+}
+
+export interface KpiView {
+  id: string;
+  name: string;
+  description?: string;
+  category: string;
+  unit?: string;
+  interval: Interval;
+  timezone: string;
+  indicator?: 'leading' | 'lagging';
+  /** Connection id, or undefined for a formula KPI. */
+  connection?: string;
+  formula?: string;
+  band?: Band;
+  /** The band as text ("30,000–40,000", "≤ 7.5"); empty when the KPI has none. */
+  bandText: string;
+  health: { state: HealthState; since: string } | null;
+  latest: PointView | null;
+  lastRun: RunSummary | null;
+}
+
+export interface KrView {
+  id: string;
+  title: string;
+  kpi: string;
+  kind: 'committed' | 'aspirational';
+  direction: 'increase' | 'decrease' | 'maintain';
+  start?: number;
+  target?: number;
+  band?: Band;
+  startDate: string;
+  dueDate: string;
+  owner?: string;
+  indicator?: 'leading' | 'lagging';
+  /** Latest recorded progress; null until the KR's KPI has synced once. */
+  progress: (KrProgress & { display: string }) | null;
+}
+
+export interface ObjectiveView {
+  id: string;
+  title: string;
+  description?: string;
+  owner?: string;
+  krs: KrView[];
+}
+
+export function pointView(point: Datapoint, kpi: Pick<LoadedKpi, 'interval' | 'timezone' | 'unit'>): PointView {
+  const view: PointView = {
+    period: point.period,
+    label: formatPeriod(point.period, kpi.interval, kpi.timezone),
+    value: point.value,
+    display: formatValue(point.value, kpi.unit),
+    observedAt: point.observedAt,
+  };
+  if (point.approximate) view.approximate = true;
+  return view;
+}
+
+export function runSummary(run: SyncRun): RunSummary {
+  const summary: RunSummary = { id: run.id, status: run.status, mode: run.mode, startedAt: run.startedAt };
+  if (run.finishedAt) summary.finishedAt = run.finishedAt;
+  if (run.error) summary.error = run.error;
+  return summary;
+}
+
+export async function kpiView(kpi: LoadedKpi, store: Store): Promise<KpiView> {
+  const [latest, health, runs] = await Promise.all([store.latestDatapoint(kpi.id), store.getHealth(kpi.id), store.listRuns({ kpi: kpi.id, limit: 1 })]);
+  const view: KpiView = {
+    id: kpi.id,
+    name: kpi.name,
+    category: kpi.category,
+    interval: kpi.interval,
+    timezone: kpi.timezone,
+    bandText: formatBand(kpi.health?.band),
+    health: health ? { state: health.state, since: health.since } : null,
+    latest: latest ? pointView(latest, kpi) : null,
+    lastRun: runs[0] ? runSummary(runs[0]) : null,
+  };
+  if (kpi.description) view.description = kpi.description;
+  if (kpi.unit) view.unit = kpi.unit;
+  if (kpi.indicator) view.indicator = kpi.indicator;
+  if (kpi.source) view.connection = kpi.source.connection;
+  if (kpi.formula) view.formula = kpi.formula;
+  if (kpi.health) view.band = kpi.health.band;
+  return view;
+}
+
+/** Every KPI of the catalog in config order. */
+export function listKpiViews(catalog: Catalog, store: Store): Promise<KpiView[]> {
+  return Promise.all([...catalog.kpis.values()].map((kpi) => kpiView(kpi, store)));
+}
+
+export async function listObjectiveViews(catalog: Catalog, store: Store): Promise<ObjectiveView[]> {
+  return Promise.all(
+    catalog.objectives.map(async (objective) => {
+      const view: ObjectiveView = { id: objective.id, title: objective.title, krs: [] };
+      if (objective.description) view.description = objective.description;
+      if (objective.owner) view.owner = objective.owner;
+      for (const kr of objective.krs) {
+        const progress = await store.latestProgress(kr.id);
+        const unit = catalog.kpis.get(kr.kpi)?.unit;
+        const krView: KrView = {
+          id: kr.id,
+          title: kr.title,
+          kpi: kr.kpi,
+          kind: kr.kind,
+          direction: kr.direction,
+          startDate: kr.startDate,
+          dueDate: kr.dueDate,
+          progress: progress ? { ...progress, display: formatValue(progress.value, unit) } : null,
+        };
+        if (kr.start !== undefined) krView.start = kr.start;
+        if (kr.target !== undefined) krView.target = kr.target;
+        if (kr.band) krView.band = kr.band;
+        if (kr.owner) krView.owner = kr.owner;
+        if (kr.indicator) krView.indicator = kr.indicator;
+        view.krs.push(krView);
+      }
+      return view;
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+import { ConfigError } from '../sdk/index.ts';
+import { isLoopbackHost } from './auth.ts';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+
+/** Where the server listens and the token that guards it. */
+export interface ServerOptions {
+  enabled: boolean;
+  host: string;
+  port: number;
+  token?: string;
+}
+
+export interface ServerOptionSources {
+  /** `settings.server` from the config. */
+  settings?: { enabled?: boolean; host?: string; port?: number; token?: string };
+  /** The `--port` flag as typed. */
+  portFlag?: string | number;
+  env?: Record<string, string | undefined>;
+}
+
+function parsePort(text: string | number, where: string): number {
+  const port = typeof text === 'number' ? text : /^\d{1,5}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${where} must be a port number from 0 to 65535, got ${JSON.stringify(String(text))}`);
+  }
+  return port;
+}
+
+/**
+ * The port comes from `--port`, else KPI_SYNC_PORT, else settings.server.port, else
+ * 8787; the host from the config, else 127.0.0.1. Throws a KS_ERR_CONFIG KsError for a
+ * bad port, and for a host beyond loopback without a token: the read API and the
+ * dashboard show business figures, which must not be open to a network.
+ */
+export function resolveServerOptions(sources: ServerOptionSources): ServerOptions {
+  const { settings = {}, env = {} } = sources;
+  const envPort = env.KPI_SYNC_PORT?.trim();
+  let port = settings.port ?? DEFAULT_PORT;
+  if (sources.portFlag !== undefined) port = parsePort(sources.portFlag, '--port');
+  else if (envPort) port = parsePort(envPort, 'KPI_SYNC_PORT');
+  const options: ServerOptions = { enabled: settings.enabled ?? true, host: settings.host ?? DEFAULT_HOST, port };
+  if (settings.token) options.token = settings.token;
+  assertSafeBinding(options);
+  return options;
+}
+
+/** Refuses a non-loopback bind address without a token (and an empty or blank token anywhere). */
+export function assertSafeBinding(options: { host: string; token?: string | undefined }): void {
+  if (options.token !== undefined && options.token.trim() === '') {
+    throw new ConfigError('settings.server.token is empty; set it to a long random value (for example ${KPI_SYNC_TOKEN}) or remove it');
+  }
+  if (!isLoopbackHost(options.host) && !options.token) {
+    throw new ConfigError(
+      `refusing to serve on ${options.host} without a token: set settings.server.token (for example token: \${KPI_SYNC_TOKEN}) or bind to 127.0.0.1`,
+    );
+  }
+}

@@ -1,0 +1,142 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog.ts';
+import type { Store } from '../store/store.ts';
+import { SESSION_COOKIE, isAuthorized, safeEqual, sessionValue } from './auth.ts';
+import { renderDashboard, renderLogin } from './dashboard/dashboard.page.ts';
+import { buildDashboardView } from './dashboard/dashboard.view.ts';
+import type { Metrics } from './metrics.ts';
+import { registerReadApi } from './read-api.ts';
+import type { Readiness } from './readiness.ts';
+import { assertSafeBinding } from './server-options.ts';
+
+/** Checks the token on a request; registered by plugins on their own routes. */
+export type TokenGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * Mounts more routes on the server before it listens. The seam for queue mode's Bull
+ * Board under /queues: a plugin adds `onRequest: guard` to its routes to sit behind
+ * the same token as the read API.
+ */
+export type ServerPlugin = (app: FastifyInstance, context: { guard: TokenGuard }) => Promise<void> | void;
+
+export interface ServerDeps {
+  /** The catalog in force (a reload swaps it). */
+  getCatalog: () => Catalog;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  host: string;
+  port: number;
+  /** Required beyond loopback; when set it guards everything but /healthz and /readyz. */
+  token?: string | undefined;
+  ready: () => Promise<Readiness>;
+  plugins?: ServerPlugin[];
+  /** Clock for "5 min ago" on the dashboard; tests pin it. */
+  now?: () => Date;
+}
+
+export interface RunningServer {
+  /** http://host:port with the port actually bound (port 0 picks a free one). */
+  url: string;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+/** The pages have no script at all; inline styles and SVG only. */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** One debug line per request, with the route pattern instead of the URL: query strings never reach the log. */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = { method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) reply.log.warn({ ...fields, err: error }, 'request failed');
+    else reply.log.debug(fields, 'request');
+  }
+  override routeNotFound(): void {}
+}
+
+/**
+ * Starts the operations server: /healthz, /readyz, /metrics, the read API under /api
+ * and the dashboard at /. Refuses a non-loopback host without a token. Resolves once
+ * it listens.
+ */
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  assertSafeBinding({ host: deps.host, token: deps.token });
+  const { store, metrics, token } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'server' }),
+    logController: new RequestLog(),
+    bodyLimit: 16 * 1024,
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+    }
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'internal error; see the server log' : error.message });
+  });
+
+  const guard: TokenGuard = async (request, reply) => {
+    if (!token || isAuthorized(token, request.headers)) return;
+    if (request.method === 'GET' && request.routeOptions.url === '/') {
+      await reply.code(401).type('text/html; charset=utf-8').send(renderLogin());
+      return;
+    }
+    await reply.code(401).header('www-authenticate', 'Bearer realm="kpi-sync"').send({ error: 'a bearer token is required' });
+  };
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await deps.ready();
+    return reply.code(readiness.ok ? 200 : 503).send(readiness);
+  });
+
+  await app.register(async (guarded) => {
+    guarded.addHook('onRequest', guard);
+    guarded.get('/metrics', async (_request, reply) => {
+      const catalog = deps.getCatalog();
+      await Promise.all([metrics.refreshBusinessGauges(catalog, store), metrics.refreshOutboxGauges(store)]);
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+    registerReadApi(guarded, { getCatalog: deps.getCatalog, store });
+    guarded.get('/', async (_request, reply) => {
+      const catalog = deps.getCatalog();
+      const view = await buildDashboardView(catalog, store, now());
+      return reply.type('text/html; charset=utf-8').send(renderDashboard(view, (kpi) => catalog.kpis.get(kpi)?.unit));
+    });
+  });
+
+  app.post<{ Body: { token?: unknown } }>('/login', async (request, reply) => {
+    if (!token) return reply.redirect('/', 303);
+    const given = typeof request.body?.token === 'string' ? request.body.token : '';
+    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send(renderLogin('That token is not right.'));
+    // HttpOnly: no script can read it; SameSite=Strict: no other site can send it.
+    reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 86_400}`);
+    return reply.redirect('/', 303);
+  });
+
+  for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope, { guard }));
+
+  await app.listen({ host: deps.host, port: deps.port, listenTextResolver: (address) => `operations server listening on ${address}${token ? ' (token required)' : ''}` });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return { url, close: () => app.close() };
+}

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog.ts';
+import { saveHealthWithAlerts } from './health-step.ts';
+import { evaluateStaleness } from '../domain/health.ts';
+import { defaultStaleAfterMs, parseDuration } from '../domain/periods.ts';
+import type { HealthTransition } from '../domain/types.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Turns KPIs with no successful sync for their staleness window into `no_data`
+ * (and back is handled by the next successful sync's health evaluation).
+ */
+export async function checkStaleness(catalog: Catalog, store: Store, logger: Logger, now: Date): Promise<HealthTransition[]> {
+  const transitions: HealthTransition[] = [];
+  for (const kpi of catalog.kpis.values()) {
+    if (!kpi.health) continue;
+    const staleAfterMs = kpi.health.staleAfter ? parseDuration(kpi.health.staleAfter) : defaultStaleAfterMs(kpi.interval);
+    const runs = await store.listRuns({ kpi: kpi.id, limit: 100 });
+    const lastSuccess = runs.find((run) => run.status === 'ok')?.finishedAt;
+    const previous = await store.getHealth(kpi.id);
+    // A KPI that has never run is not stale yet: it has not had its first chance.
+    if (runs.length === 0) continue;
+    const evaluated = evaluateStaleness(previous, lastSuccess, now.toISOString(), staleAfterMs);
+    if (!evaluated?.transition) continue;
+    const outcome = await saveHealthWithAlerts({ catalog, store, logger }, kpi, previous, evaluated, undefined, now);
+    if (outcome.transition) transitions.push(outcome.transition);
+  }
+  return transitions;
+}
