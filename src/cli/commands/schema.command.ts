@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { builtInConnectors } from '../../../connectors/index.ts';
+import { configJsonSchema } from '../../config/json-schema.ts';
+
+export function registerSchema(program: Command): void {
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config files, for editor autocompletion')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(builtInConnectors), null, 2)}\n`);
+    });
+}

@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { ConfigValidationError, formatIssue } from '../../config/catalog.ts';
+import { EmbeddedScheduler } from '../../schedule/embedded.scheduler.ts';
+import { scheduleIssues } from '../../schedule/schedule-issues.ts';
+import { runSync } from '../../sync/run-sync.ts';
+import { checkStaleness } from '../../sync/staleness.ts';
+import { startOperations } from '../../server/operations.ts';
+import { createApp, type App, type GlobalOptions } from '../app.ts';
+import { describeSync } from '../sync-report.ts';
+
+const STALENESS_CHECK_MS = 60_000;
+const DISPATCH_INTERVAL_MS = 1_000;
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the worker: sync every KPI on its schedule until SIGTERM/SIGINT (SIGHUP reloads the config)')
+    .option('-p, --port <port>', 'operations server port (default: $KPI_SYNC_PORT or settings.server.port, 8787)')
+    .action(async (opts: { port?: string }, command: Command) => {
+      const app = await createApp(command.optsWithGlobals<GlobalOptions>(), 'stdout');
+      await startEmbedded(app, opts.port);
+    });
+}
+
+/** Embedded mode: node-cron in this process, SQLite store. Resolves when the process should exit. */
+export async function startEmbedded(app: App, portFlag?: string): Promise<void> {
+  const { logger } = app;
+  const invalidSchedules = scheduleIssues(app.catalog);
+  if (invalidSchedules.length > 0) throw new ConfigValidationError(invalidSchedules);
+
+  const scheduler = new EmbeddedScheduler({
+    logger,
+    concurrency: app.catalog.settings.concurrency,
+    async runKpi(kpiId, signal) {
+      const result = await runSync({ kpi: kpiId, signal }, app.env);
+      const line = describeSync(result, app.catalog);
+      if (result.run.status === 'ok') logger.info({ kpi: kpiId, run: result.run.id }, `synced ${line}`);
+      else logger.warn({ kpi: kpiId, run: result.run.id, status: result.run.status }, line);
+    },
+  });
+  const ops = await startOperations(app, portFlag === undefined ? {} : { portFlag });
+  if (ops) {
+    app.onHttpAttempt = (connectionId, event) => ops.metrics.onHttpAttempt(connectionId)(event);
+    app.dispatcher.onTick = (summary) => ops.metrics.observeDeliveries(summary);
+  }
+  const planned = scheduler.apply(app.catalog);
+  logger.info(
+    { mode: 'embedded', config: app.configDir, kpis: app.catalog.kpis.size, scheduled: planned.added.length },
+    `kpi-sync started in embedded mode: ${app.catalog.kpis.size} KPIs from ${app.configDir}`,
+  );
+  for (const { kpi, next } of scheduler.nextRuns()) logger.debug({ kpi, next }, 'scheduled');
+  if (app.catalog.settings.runOnStart) scheduler.runAll();
+  // Delivery runs beside syncing on its own timer: a slow receiver never holds up a sync.
+  app.dispatcher.start(DISPATCH_INTERVAL_MS);
+
+  const staleness = setInterval(() => {
+    checkStaleness(app.catalog, app.store, logger, new Date())
+      .then((transitions) => transitions.forEach((t) => logger.warn({ kpi: t.kpi }, `health ${t.from} → ${t.to}: no successful sync within the staleness window`)))
+      .catch((err: unknown) => logger.error({ err }, 'staleness check failed'));
+  }, STALENESS_CHECK_MS);
+  staleness.unref();
+
+  const onHangup = () => {
+    app
+      .reload()
+      .then((catalog) => {
+        const issues = scheduleIssues(catalog);
+        if (issues.length > 0) throw new ConfigValidationError(issues);
+        const diff = scheduler.apply(catalog);
+        logger.info(diff, 'config reloaded');
+        // New and re-scheduled KPIs sync now rather than at their next tick.
+        for (const id of [...diff.added, ...diff.changed]) scheduler.trigger(id);
+      })
+      .catch((err: unknown) => {
+        // A bad config never replaces a good one that is running.
+        const issues = err instanceof ConfigValidationError ? err.issues.map(formatIssue) : [String(err)];
+        logger.error({ issues: issues.map((i) => app.redactor.scrub(i)) }, 'config reload rejected; the running config stays in force');
+      });
+  };
+  process.on('SIGHUP', onHangup);
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', shutdown);
+      process.off('SIGINT', shutdown);
+      process.off('SIGHUP', onHangup);
+      clearInterval(staleness);
+      const timeout = app.catalog.settings.shutdownTimeout;
+      logger.info({ signal, timeoutMs: timeout }, 'shutting down: no new syncs; waiting for in-flight ones');
+      void scheduler
+        .stop(timeout)
+        .then((finished) => {
+          if (!finished) logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted');
+          return ops?.server.close();
+        })
+        .then(() => app.close())
+        .then(() => {
+          logger.info('stopped');
+          resolve();
+        });
+    };
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+  });
+}

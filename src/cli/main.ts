@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * The composition root: the only place that knows every module, the built-in
+ * connectors included. Commands live in ./commands, one a file.
+ */
+import { Command } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { registerAlerts } from './commands/alerts.command.ts';
+import { registerBackfill } from './commands/backfill.command.ts';
+import { registerCheck } from './commands/check.command.ts';
+import { registerPlan } from './commands/plan.command.ts';
+import { registerPushes } from './commands/pushes.command.ts';
+import { registerRun } from './commands/run.command.ts';
+import { registerSchema } from './commands/schema.command.ts';
+import { registerStart } from './commands/start.command.ts';
+import { registerStatus } from './commands/status.command.ts';
+import { registerValidate } from './commands/validate.command.ts';
+import { reportFatal } from './errors.ts';
+
+const program = new Command('kpi-sync')
+  .description('Sync KPIs from business systems, watch their health bands and keep Key Result progress current.')
+  .version(packageJson.version)
+  .option('-c, --config <dir>', 'config folder (default: $KPI_SYNC_CONFIG or config/examples)')
+  .option('--db <file>', 'SQLite store file (default: $KPI_SYNC_DB or settings.store.path or ./data/kpi-sync.db)')
+  .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')
+  .option('--json', 'JSON log lines even on a terminal');
+
+registerValidate(program);
+registerSchema(program);
+registerRun(program);
+registerStart(program);
+registerStatus(program);
+registerBackfill(program);
+registerCheck(program);
+registerAlerts(program);
+registerPushes(program);
+registerPlan(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  reportFatal(error);
+}

@@ -1,0 +1,55 @@
+import type { Catalog } from '../config/catalog.ts';
+import type { SyncResult } from '../sync/run-sync.ts';
+import { formatBand, formatPercent, formatPeriod, formatValue, table } from './format.ts';
+
+/** One human line per sync, for the log. */
+export function describeSync(result: SyncResult, catalog: Catalog): string {
+  const kpi = catalog.kpis.get(result.run.kpi);
+  const latest = result.datapoints.at(-1);
+  const parts = [`${result.run.kpi}`];
+  if (result.run.status !== 'ok') {
+    parts.push(`${result.run.status}: ${result.run.error?.message ?? ''}`);
+  } else if (latest && kpi) {
+    parts.push(`${formatPeriod(latest.period, kpi.interval, kpi.timezone)} = ${formatValue(latest.value, kpi.unit)}${latest.approximate ? ' (approx.)' : ''}`);
+    if (result.health) parts.push(`health ${result.health.state}`);
+  } else {
+    parts.push('no value for the current period');
+  }
+  if (result.run.rejected) parts.push(`${result.run.rejected} row(s) rejected`);
+  for (const p of result.progress) parts.push(`KR ${p.kr} ${formatPercent(p.progress)} (${p.track.replace('_', ' ')})`);
+  return parts.join(' · ');
+}
+
+/** The table `run --once` prints: one row per KPI, then one per KR. */
+export function syncTable(results: SyncResult[], catalog: Catalog): string {
+  const kpis = table(['KPI', 'period', 'value', 'band', 'health', 'run']);
+  for (const result of results) {
+    const kpi = catalog.kpis.get(result.run.kpi)!;
+    const latest = result.datapoints.at(-1);
+    kpis.push([
+      kpi.name,
+      latest ? formatPeriod(latest.period, kpi.interval, kpi.timezone) : '—',
+      formatValue(latest?.value, kpi.unit),
+      formatBand(kpi.health?.band),
+      result.health?.state ?? '—',
+      result.run.status === 'ok' ? (result.run.rejected ? `ok, ${result.run.rejected} rejected` : 'ok') : `${result.run.status}: ${result.run.error?.message ?? ''}`.slice(0, 60),
+    ]);
+  }
+  const progress = results.flatMap((r) => r.progress);
+  if (progress.length === 0) return kpis.toString();
+  const krs = table(['objective', 'KR', 'kind', 'value', 'progress', 'expected', 'track']);
+  for (const p of progress) {
+    const entry = catalog.krs.get(p.kr);
+    const kpi = entry ? catalog.kpis.get(entry.kr.kpi) : undefined;
+    krs.push([
+      entry?.objective.title ?? '',
+      entry?.kr.title ?? p.kr,
+      entry?.kr.kind ?? '',
+      formatValue(p.value, kpi?.unit),
+      formatPercent(p.progress),
+      formatPercent(p.expected),
+      p.track.replace('_', ' '),
+    ]);
+  }
+  return `${kpis.toString()}\n${krs.toString()}`;
+}
