@@ -1,0 +1,23 @@
+import { defineConnector, type Connector } from '../../src/sdk/index.ts';
+import { checkCsv, readCsv, type CsvReadOptions } from './read.ts';
+import { connectionSchema, querySchema, type CsvConnection, type CsvQuery } from './schema.ts';
+
+/**
+ * The CSV connector: a local file, a file in a local folder, or a URL, streamed and
+ * aggregated per KPI period in one pass. See README.md for every setting.
+ */
+export function createCsvConnector(options: CsvReadOptions = {}): Connector<CsvConnection, CsvQuery> {
+  return defineConnector({
+    type: 'csv',
+    description: 'CSV files (local file, folder or URL): sum, avg, min, max, count, count_distinct or last of a column per period.',
+    connectionSchema,
+    querySchema,
+    check: (connection, ctx) => checkCsv(connection, ctx, options),
+    fetch: (connection, query, ctx) => readCsv(connection, query, ctx, options),
+  });
+}
+
+export default createCsvConnector();
+
+export type { CsvConnection, CsvQuery } from './schema.ts';
+export type { CsvReadOptions } from './read.ts';
