@@ -1,0 +1,93 @@
+import pino from 'pino';
+import { parseDateInZone, periodEnd, periodStart } from '../../src/domain/periods.ts';
+import { createHttpClient } from '../../src/sdk/http.ts';
+import type { ConnectorContext, CursorStore, Diagnostics, Interval, SyncWindow } from '../../src/sdk/index.ts';
+
+/** Diagnostics that keep everything they are told, for assertions. */
+export interface RecordingDiagnostics extends Diagnostics {
+  rejects: Array<{ where: number | string; reason: string }>;
+  counts: Record<string, number>;
+  usage: Array<{ used: number; limit: number }>;
+}
+
+export interface TestContext extends ConnectorContext {
+  diagnostics: RecordingDiagnostics;
+  /** Aborts `signal`. */
+  controller: AbortController;
+  /** What the in-memory cursor holds. */
+  cursorValue(): unknown;
+  /** How many times periodOf was called (connectors are expected to cache it). */
+  periodOfCalls(): number;
+}
+
+export interface TestContextOptions extends Partial<Omit<ConnectorContext, 'diagnostics' | 'kpi'>> {
+  timeZone?: string;
+  interval?: Interval;
+  /** The window is the period containing this instant, unless `window` is given. Default 2026-11-03T12:00:00Z. */
+  at?: string;
+  /** A window from a start to an end instant in the KPI zone (for backfills), unless `window` is given. */
+  span?: { start: string; end: string };
+  kpiId?: string;
+}
+
+function recordingDiagnostics(): RecordingDiagnostics {
+  const rejects: RecordingDiagnostics['rejects'] = [];
+  const counts: Record<string, number> = {};
+  const usage: RecordingDiagnostics['usage'] = [];
+  return {
+    rejects,
+    counts,
+    usage,
+    reject: (where, reason) => void rejects.push({ where, reason }),
+    count: (name, n = 1) => void (counts[name] = (counts[name] ?? 0) + n),
+    apiUsage: (used, limit) => void usage.push({ used, limit }),
+  };
+}
+
+function memoryCursor(): CursorStore & { value: unknown } {
+  const store = {
+    value: undefined as unknown,
+    get: async <T,>() => store.value as T | undefined,
+    set: async (value: unknown) => {
+      store.value = structuredClone(value);
+    },
+  };
+  return store;
+}
+
+/** A full ConnectorContext for tests, with the real period rules of src/domain. */
+export function makeTestContext(options: TestContextOptions = {}): TestContext {
+  const { timeZone = 'UTC', interval = 'day', at = '2026-11-03T12:00:00Z', span, kpiId = 'test-kpi', ...overrides } = options;
+  let calls = 0;
+  const periodOf = (instant: string | Date): string => {
+    calls++;
+    if (typeof instant !== 'string') return periodStart(instant, interval, timeZone);
+    const iso = parseDateInZone(instant, timeZone);
+    if (iso === undefined) throw new RangeError(`periodOf: not a date: ${JSON.stringify(instant)}`);
+    return periodStart(iso, interval, timeZone);
+  };
+  const window: SyncWindow = overrides.window ?? {
+    start: span ? parseDateInZone(span.start, timeZone)! : periodStart(at, interval, timeZone),
+    end: span ? parseDateInZone(span.end, timeZone)! : periodEnd(periodStart(at, interval, timeZone), interval, timeZone),
+    timeZone,
+    interval,
+  };
+  const controller = new AbortController();
+  const cursor = memoryCursor();
+  return {
+    window,
+    mode: span ? 'backfill' : 'current',
+    periodOf,
+    logger: pino({ level: 'silent' }),
+    signal: controller.signal,
+    http: createHttpClient({ attempts: 1, timeoutMs: 5_000, signal: controller.signal }),
+    cursor,
+    baseDir: process.cwd(),
+    ...overrides,
+    diagnostics: recordingDiagnostics(),
+    kpi: { id: kpiId, timeZone, interval },
+    controller,
+    cursorValue: () => cursor.value,
+    periodOfCalls: () => calls,
+  };
+}

@@ -1,0 +1,100 @@
+import { Writable } from 'node:stream';
+import { DateTime } from 'luxon';
+import { pino, type Logger } from 'pino';
+import type { CheckContext, ConnectorContext, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
+import { createHttpClient, type CreateHttpClientOptions } from '../../src/sdk/http.ts';
+
+/** A pino logger whose JSON lines land in `lines`, like pino's own test sink. */
+export function captureLogger(lines: Record<string, unknown>[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return pino({ level: 'debug' }, sink);
+}
+
+/** The real sdk client with the connector's own options; retries are fast and waits are recorded, not slept. */
+export function testHttp(options: CreateHttpClientOptions = {}) {
+  const slept: number[] = [];
+  const http = createHttpClient({
+    baseDelayMs: 1,
+    maxDelayMs: 5,
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
+    ...options,
+  });
+  return { http, slept };
+}
+
+export class RecordedDiagnostics implements Diagnostics {
+  readonly rejects: { where: number | string; reason: string }[] = [];
+  readonly counters: Record<string, number> = {};
+  usage: { used: number; limit: number } | undefined;
+  reject(where: number | string, reason: string): void {
+    this.rejects.push({ where, reason });
+  }
+  count(name: string, n = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + n;
+  }
+  apiUsage(used: number, limit: number): void {
+    this.usage = { used, limit };
+  }
+}
+
+const UNIT = { day: 'day', week: 'week', month: 'month', quarter: 'quarter' } as const;
+
+/** Start of the period containing `instant`, in `zone`, as the runner formats it. */
+export function periodStartOf(instant: string | Date, interval: Interval, zone: string): string {
+  const at = instant instanceof Date ? DateTime.fromJSDate(instant, { zone }) : DateTime.fromISO(instant, { zone });
+  return at.startOf(UNIT[interval]).toISO() ?? '';
+}
+
+/** The window of the period containing `instant`. */
+export function windowOf(instant: string, interval: Interval, timeZone: string): SyncWindow {
+  const start = periodStartOf(instant, interval, timeZone);
+  const end = DateTime.fromISO(start, { zone: timeZone }).plus({ [`${interval}s`]: 1 }).toISO() ?? '';
+  return { start, end, timeZone, interval };
+}
+
+export interface ContextOptions {
+  http: HttpClient;
+  window?: SyncWindow;
+  mode?: 'current' | 'backfill';
+  kpi?: string;
+  logLines?: Record<string, unknown>[];
+  baseDir?: string;
+}
+
+export function salesforceContext(options: ContextOptions): ConnectorContext & { diagnostics: RecordedDiagnostics } {
+  const window = options.window ?? windowOf('2026-11-15T12:00:00Z', 'month', 'Europe/Oslo');
+  let cursor: unknown;
+  return {
+    window,
+    mode: options.mode ?? 'current',
+    periodOf: (instant) => periodStartOf(instant, window.interval, window.timeZone),
+    logger: captureLogger(options.logLines ?? []),
+    signal: new AbortController().signal,
+    http: options.http,
+    cursor: {
+      get: async <T>() => cursor as T | undefined,
+      set: async (value: unknown) => {
+        cursor = value;
+      },
+    },
+    diagnostics: new RecordedDiagnostics(),
+    baseDir: options.baseDir ?? process.cwd(),
+    kpi: { id: options.kpi ?? 'won_revenue', timeZone: window.timeZone, interval: window.interval },
+  };
+}
+
+export function salesforceCheckContext(options: { http: HttpClient; logLines?: Record<string, unknown>[]; baseDir?: string }): CheckContext {
+  return {
+    logger: captureLogger(options.logLines ?? []),
+    signal: new AbortController().signal,
+    http: options.http,
+    baseDir: options.baseDir ?? process.cwd(),
+  };
+}

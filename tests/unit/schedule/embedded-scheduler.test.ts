@@ -1,0 +1,63 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Catalog, LoadedKpi } from '../../../src/config/catalog.ts';
+import { EmbeddedScheduler } from '../../../src/schedule/embedded.scheduler.ts';
+
+function kpi(id: string, extra: Partial<LoadedKpi> = {}): LoadedKpi {
+  return { id, name: id, category: 'Test', interval: 'day', timezone: 'UTC', file: 'test.yaml', source: { connection: 'c', query: {} }, ...extra } as LoadedKpi;
+}
+
+function catalog(kpis: LoadedKpi[]): Catalog {
+  return { kpis: new Map(kpis.map((k) => [k.id, k])) } as Catalog;
+}
+
+const schedulers: EmbeddedScheduler[] = [];
+afterEach(async () => {
+  for (const s of schedulers.splice(0)) await s.stop(1000);
+});
+
+function scheduler(runKpi: (id: string) => Promise<void>, concurrency = 4): EmbeddedScheduler {
+  const s = new EmbeddedScheduler({ logger: pino({ level: 'silent' }), concurrency, runKpi });
+  schedulers.push(s);
+  return s;
+}
+
+describe('EmbeddedScheduler', () => {
+  it('reconciles cron tasks with the catalog: adds, changes, removes, leaves the rest', () => {
+    const s = scheduler(async () => {});
+    expect(s.apply(catalog([kpi('a'), kpi('b'), kpi('c')]))).toEqual({ added: ['a', 'b', 'c'], changed: [], removed: [] });
+    const diff = s.apply(catalog([kpi('a'), kpi('b', { schedule: '0 * * * *' }), kpi('d')]));
+    expect(diff).toEqual({ added: ['d'], changed: ['b'], removed: ['c'] });
+    expect(s.nextRuns().map((r) => r.kpi).sort()).toEqual(['a', 'b', 'd']);
+    // A time-zone change is a change too.
+    expect(s.apply(catalog([kpi('a', { timezone: 'Europe/Oslo' }), kpi('b', { schedule: '0 * * * *' }), kpi('d')]))).toEqual({ added: [], changed: ['a'], removed: [] });
+  });
+
+  it('does not schedule formula KPIs on the clock; runs them once, after all their inputs', async () => {
+    const order: string[] = [];
+    const s = scheduler(async (id) => {
+      order.push(`start ${id}`);
+      await new Promise((r) => setTimeout(r, id === 'ltv' ? 30 : 5));
+      order.push(`end ${id}`);
+    });
+    const planned = s.apply(catalog([kpi('ltv'), kpi('cac'), kpi('ratio', { formula: 'ltv / cac', inputs: ['ltv', 'cac'], source: undefined })]));
+    expect(planned.added).toEqual(['ltv', 'cac']);
+    s.runAll();
+    await s.idle();
+    expect(order.filter((e) => e === 'start ratio')).toHaveLength(1);
+    expect(order.indexOf('start ratio')).toBeGreaterThan(order.indexOf('end ltv'));
+    expect(order.indexOf('start ratio')).toBeGreaterThan(order.indexOf('end cac'));
+  });
+
+  it('stop() waits for in-flight syncs and reports whether they finished in time', async () => {
+    let finished = false;
+    const s = scheduler(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      finished = true;
+    });
+    s.apply(catalog([kpi('slow')]));
+    s.trigger('slow');
+    expect(await s.stop(2000)).toBe(true);
+    expect(finished).toBe(true);
+  });
+});
