@@ -1,0 +1,298 @@
+import { Option, type Command } from 'commander';
+import type { Redis } from 'ioredis';
+import { ConfigValidationError, formatIssue, type Catalog, type ConnectorRegistry } from '../config/catalog.ts';
+import { loadCatalog } from '../config/load.ts';
+import { alertDeliverers } from '../notify/deliverers.ts';
+import { Dispatcher } from '../notify/dispatcher.ts';
+import type { ApplyResult } from '../schedule/queue/queue-scheduler.ts';
+import { QUEUE_ROLES, QueueRuntime, type QueueRole } from '../schedule/queue/queue-runtime.ts';
+import { DEFAULT_PREFIX, queueSettingsFor, type QueueSettings } from '../schedule/queue/queue-settings.ts';
+import { SyncTally } from '../schedule/queue/sync-tally.ts';
+import { scheduleIssues } from '../schedule/schedule-issues.ts';
+import { ConfigError } from '../sdk/errors.ts';
+import { createHttpClient } from '../sdk/http.ts';
+import type { HttpClient } from '../sdk/index.ts';
+import { openRedisStore } from '../store/redis/redis.store.ts';
+import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../store/redis/redis-requirements.ts';
+import { checkStaleness } from '../sync/staleness.ts';
+import type { SyncEnvironment } from '../sync/run-sync.ts';
+import { configDirOf, type App, type GlobalOptions } from './app.ts';
+import { createConnectorRegistry } from './connector-registry.ts';
+import { createLogger } from './logger.ts';
+import { Redactor } from './redactor.ts';
+import { describeSync } from './sync-report.ts';
+
+export type { QueueRole } from '../schedule/queue/queue-runtime.ts';
+
+const USER_AGENT = 'kpi-sync (+https://github.com/kpi-sync/kpi-sync)';
+
+/** Queue mode is on when REDIS_URL is set. */
+export function queueModeRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.REDIS_URL);
+}
+
+/** Adds `--role` to `kpi-sync start` (the lead's start.command.ts calls this). */
+export function addRoleOption(command: Command): Command {
+  return command.addOption(
+    new Option('--role <role>', 'queue mode (REDIS_URL set): scheduler, worker, or all in one process').choices([...QUEUE_ROLES]).default('all'),
+  );
+}
+
+export function parseRole(value: unknown): QueueRole {
+  if (QUEUE_ROLES.includes(value as QueueRole)) return value as QueueRole;
+  throw new ConfigError(`--role must be one of ${QUEUE_ROLES.join(', ')}; got "${String(value)}"`);
+}
+
+/** What tests, the benchmark or a command may set beyond the config folder. */
+export interface QueueModeOverrides {
+  /** Default: $REDIS_URL. */
+  redisUrl?: string;
+  /** Default: built-in connectors plus npm packages (as in embedded mode). */
+  connectors?: ConnectorRegistry;
+  /** Tuning beyond the config's settings (concurrency, lock timings, connection limits). */
+  settings?: Partial<QueueSettings>;
+  /** Aborts the wait for Redis. */
+  signal?: AbortSignal;
+}
+
+/** The App of embedded mode, on the Redis store, plus the connection queue mode shares. */
+export interface QueueApp extends App {
+  redis: Redis;
+  settings: QueueSettings;
+  redisVersion: string;
+}
+
+/**
+ * Builds the same App shape as createApp, with the Redis store instead of SQLite.
+ * Waits for Redis (a Redis that is down at start costs a warning per reconnect
+ * attempt, not a crash loop), then checks its version and maxmemory-policy.
+ */
+export async function createQueueApp(options: GlobalOptions, role: QueueRole, overrides: QueueModeOverrides = {}): Promise<QueueApp> {
+  const url = overrides.redisUrl ?? process.env.REDIS_URL;
+  if (!url) throw new ConfigError('queue mode needs REDIS_URL (e.g. redis://redis:6379); without it, run `kpi-sync start` in embedded mode');
+  const configDir = configDirOf(options);
+  const redactor = new Redactor();
+  const logger = createLogger({
+    redactor,
+    destination: process.stdout,
+    pretty: options.json ? false : Boolean(process.stdout.isTTY),
+    ...(options.logLevel ? { level: options.logLevel } : {}),
+  });
+  const connectors = overrides.connectors ?? createConnectorRegistry();
+  const load = () => loadCatalog(configDir, { connectors, env: process.env });
+  const redisSecrets = urlSecrets(url);
+  const catalog = await load();
+  redactor.setSecrets([...catalog.secrets, ...redisSecrets]);
+  if (options.db) logger.warn({ db: options.db }, '--db is ignored in queue mode: the store is Redis');
+  const invalid = scheduleIssues(catalog);
+  if (invalid.length > 0) throw new ConfigValidationError(invalid);
+
+  const settings = queueSettingsFor(catalog, { prefix: process.env.KPI_SYNC_REDIS_PREFIX || DEFAULT_PREFIX, ...overrides.settings });
+  const redis = createRedisConnection(url, logger, { connectionName: `kpi-sync:${role}` });
+  let redisVersion: string;
+  let store: App['store'];
+  try {
+    await waitForRedis(redis, logger, overrides.signal);
+    ({ version: redisVersion } = await checkRedis(redis, logger));
+    store = await openRedisStore(redis, { prefix: settings.prefix, logger, checkRequirements: false });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  logger.info({ redis: redactRedisUrl(url), redisVersion, prefix: settings.prefix }, `redis ${redisVersion} ready`);
+
+  const clients = new Map<string, HttpClient>();
+  const env: SyncEnvironment = {
+    catalog,
+    store,
+    logger,
+    now: () => new Date(),
+    scrub: (text) => redactor.scrub(text),
+    httpFor(connectionId) {
+      let client = clients.get(connectionId);
+      if (!client) {
+        const connection = env.catalog.connections.get(connectionId);
+        const defaults = connection?.connector.http?.(connection.settings) ?? {};
+        clients.set(connectionId, (client = createHttpClient({ userAgent: USER_AGENT, ...defaults })));
+      }
+      return client;
+    },
+  };
+  let deliverers = alertDeliverers(catalog.alerts.destinations);
+  const dispatcher = new Dispatcher({
+    store,
+    deliverers: () => deliverers,
+    logger: logger.child({ component: 'dispatcher' }),
+    policy: catalog.alerts.delivery,
+    scrub: (text) => redactor.scrub(text),
+  });
+  const app: QueueApp = {
+    configDir,
+    catalog,
+    store,
+    logger,
+    redactor,
+    env,
+    dispatcher,
+    redis,
+    settings,
+    redisVersion,
+    async reload() {
+      const next = await load();
+      const issues = scheduleIssues(next);
+      if (issues.length > 0) throw new ConfigValidationError(issues);
+      redactor.setSecrets([...app.catalog.secrets, ...next.secrets, ...redisSecrets]);
+      app.catalog = next;
+      env.catalog = next;
+      deliverers = alertDeliverers(next.alerts.destinations);
+      clients.clear();
+      return next;
+    },
+    async close() {
+      await dispatcher.stop();
+      await store.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+  return app;
+}
+
+/**
+ * Queue mode, for `kpi-sync start` with REDIS_URL (role `all` unless `--role`) and
+ * `kpi-sync worker`. Resolves when the process should exit: after SIGTERM/SIGINT,
+ * once in-flight syncs finished or the shutdown timeout passed. SIGHUP reloads the
+ * config (a scheduler reconciles; a bad config never replaces the running one).
+ */
+export async function startQueueMode(options: GlobalOptions, role: QueueRole, overrides: QueueModeOverrides = {}): Promise<void> {
+  const stopping = new AbortController();
+  let received: NodeJS.Signals = 'SIGTERM';
+  const onStop = (signal: NodeJS.Signals) => {
+    received = signal;
+    stopping.abort();
+  };
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  try {
+    const started = await startRoles(options, role, overrides, stopping.signal);
+    // A stop signal while Redis was still away (or the lock busy) is a normal stop.
+    if (!started) return;
+    const { app, runtime, tally } = started;
+    const onHangup = () => reload(app, runtime);
+    process.on('SIGHUP', onHangup);
+    if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
+    process.off('SIGHUP', onHangup);
+    await shutdown(app, runtime, tally, received);
+  } finally {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+  }
+}
+
+async function startRoles(
+  options: GlobalOptions,
+  role: QueueRole,
+  overrides: QueueModeOverrides,
+  signal: AbortSignal,
+): Promise<{ app: QueueApp; runtime: QueueRuntime; tally: SyncTally } | undefined> {
+  let app: QueueApp;
+  try {
+    app = await createQueueApp(options, role, { ...overrides, signal });
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    throw error;
+  }
+  const tally = new SyncTally(app.logger, (result) => describeSync(result, app.catalog));
+  try {
+    const { runtime, applied } = await QueueRuntime.start(
+      {
+        role,
+        redis: app.redis,
+        settings: app.settings,
+        logger: app.logger,
+        env: app.env,
+        signal,
+        passes: {
+          dispatch: () => app.dispatcher.tick(),
+          staleness: () => staleness(app),
+        },
+        onSynced: (result) => tally.add(result),
+      },
+      app.catalog,
+    );
+    const kpis = app.catalog.kpis.size;
+    app.logger.info(
+      { mode: 'queue', role, config: app.configDir, kpis, ...(role === 'scheduler' ? {} : { concurrency: app.settings.concurrency }), ...(applied ? summarize(applied) : {}) },
+      `kpi-sync started in queue mode (role ${role}): ${kpis} KPIs from ${app.configDir}`,
+    );
+    return { app, runtime, tally };
+  } catch (error) {
+    tally.stop();
+    await app.close();
+    if (signal.aborted) return undefined;
+    throw error;
+  }
+}
+
+/** Past the shutdown timeout: the abort grace of in-flight syncs (5 s) and time to close, before giving up on Redis. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, signal: NodeJS.Signals): Promise<void> {
+  const timeoutMs = app.settings.shutdownTimeoutMs;
+  app.logger.info({ signal, timeoutMs }, 'shutting down: no new jobs; waiting for in-flight syncs');
+  // Closing BullMQ's connections waits for Redis, and their reconnect timers keep the
+  // process alive: with Redis away, neither would ever end. Nothing more can be saved
+  // then; jobs still marked active go back to the queue when their locks lapse.
+  const guard = setTimeout(() => {
+    app.logger.error('shutdown gave up waiting for Redis (unreachable); exiting without a clean close');
+    process.exit(1);
+  }, timeoutMs + SHUTDOWN_GRACE_MS);
+  try {
+    const finished = await runtime.stop(timeoutMs);
+    if (!finished) app.logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted and go back to the queue');
+    tally.stop();
+    await app.close();
+  } finally {
+    clearTimeout(guard);
+  }
+  app.logger.info('stopped');
+}
+
+function reload(app: QueueApp, runtime: QueueRuntime): void {
+  app.reload().then(
+    (catalog: Catalog) =>
+      runtime.reload(catalog).then(
+        (applied) => app.logger.info({ kpis: catalog.kpis.size, ...(applied ? summarize(applied) : {}) }, 'config reloaded'),
+        (err: unknown) =>
+          app.logger.error({ error: app.redactor.scrub(String(err)) }, 'config reloaded, but the schedules could not be reconciled; send SIGHUP again'),
+      ),
+    (err: unknown) => {
+      // A bad config never replaces a good one that is running.
+      const issues = err instanceof ConfigValidationError ? err.issues.map(formatIssue) : [String(err)];
+      app.logger.error({ issues: issues.map((i) => app.redactor.scrub(i)) }, 'config reload rejected; the running config stays in force');
+    },
+  );
+}
+
+/** KPI ids in a log line up to this many; counts beyond (a first start with 10,000 KPIs). */
+const LISTED_IDS = 50;
+
+function summarize(applied: ApplyResult): Record<string, unknown> {
+  const { added, changed, removed, queued } = applied;
+  if (added.length + changed.length + removed.length <= LISTED_IDS) return { added, changed, removed, queued };
+  return { added: added.length, changed: changed.length, removed: removed.length, queued };
+}
+
+async function staleness(app: QueueApp): Promise<void> {
+  const transitions = await checkStaleness(app.catalog, app.store, app.logger, new Date());
+  for (const t of transitions) app.logger.warn({ kpi: t.kpi }, `health ${t.from} → ${t.to}: no successful sync within the staleness window`);
+}
+
+/** The password in a Redis URL, for the redactor (log lines show the URL through redactRedisUrl too). */
+function urlSecrets(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [decodeURIComponent(parsed.password)].filter(Boolean);
+  } catch {
+    return [];
+  }
+}

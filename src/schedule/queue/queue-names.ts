@@ -1,0 +1,41 @@
+/**
+ * Names of everything queue mode keeps in Redis, under the deployment's prefix P:
+ *
+ *   P:q:sync:*              BullMQ queue of sync jobs (one job = one KPI's whole sync)
+ *   P:q:dispatch:*          BullMQ queue of outbox delivery passes (one at a time, cluster-wide)
+ *   P:q:staleness:*         BullMQ queue of no_data checks (one at a time, cluster-wide)
+ *   P:lock:reconcile        string   the scheduler replica reconciling right now
+ *   P:lease:kpi:<kpi>       string   the job syncing this KPI (at most one), with a TTL
+ *   P:lease:conn:<conn>     zset     jobs syncing against this connection → lease expiry
+ *   P:rate:conn:<conn>      zset     sync starts on this connection in the last minute
+ *
+ * The store's own keys (P:dp:*, P:health, ...) are listed in src/store/redis/redis.store.ts.
+ */
+
+export const SYNC_QUEUE = 'sync';
+
+/** BullMQ's key prefix inside the deployment's prefix. */
+export function bullPrefix(prefix: string): string {
+  return `${prefix}:q`;
+}
+
+export function reconcileLockKey(prefix: string): string {
+  return `${prefix}:lock:reconcile`;
+}
+
+export function kpiLeaseKey(prefix: string, kpiId: string): string {
+  return `${prefix}:lease:kpi:${kpiId}`;
+}
+
+export function connectionLeaseKey(prefix: string, connectionId: string): string {
+  return `${prefix}:lease:conn:${connectionId}`;
+}
+
+export function connectionRateKey(prefix: string, connectionId: string): string {
+  return `${prefix}:rate:conn:${connectionId}`;
+}
+
+/** Outbox delivery passes: one at a time across every worker (global concurrency 1). */
+export const DISPATCH_QUEUE = 'dispatch';
+/** no_data checks: one at a time across every worker. */
+export const STALENESS_QUEUE = 'staleness';
