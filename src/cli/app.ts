@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Catalog } from '../config/catalog.ts';
+import type { Catalog, ConnectorRegistry } from '../config/catalog.ts';
 import { loadCatalog } from '../config/load.ts';
 import { createHttpClient } from '../sdk/http.ts';
 import type { HttpClient, HttpClientOptions } from '../sdk/index.ts';
-
-type HttpAttemptEvent = Parameters<NonNullable<HttpClientOptions['onAttempt']>>[0];
 import { alertDeliverers } from '../notify/deliverers.ts';
 import { Dispatcher } from '../notify/dispatcher.ts';
 import { pushDeliverers } from '../notify/targets/push-deliverers.ts';
@@ -15,6 +13,8 @@ import type { SyncEnvironment } from '../sync/run-sync.ts';
 import { createConnectorRegistry } from './connector-registry.ts';
 import { createLogger } from './logger.ts';
 import { Redactor } from './redactor.ts';
+
+type HttpAttemptEvent = Parameters<NonNullable<HttpClientOptions['onAttempt']>>[0];
 
 export const DEFAULT_CONFIG_DIR = 'config/examples';
 const USER_AGENT = 'kpi-sync (+https://github.com/kpi-sync/kpi-sync)';
@@ -48,28 +48,59 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function loadConfig(configDir: string): Promise<Catalog> {
-  return loadCatalog(configDir, { connectors: createConnectorRegistry(), env: process.env });
+export function loadConfig(configDir: string, connectors: ConnectorRegistry = createConnectorRegistry()): Promise<Catalog> {
+  return loadCatalog(configDir, { connectors, env: process.env });
+}
+
+/** What the store factory gets: the loaded config and a logger that already redacts its secrets. */
+export interface StoreContext {
+  catalog: Catalog;
+  logger: Logger;
+}
+
+export interface AppOptions {
+  /**
+   * The long-running commands log to stdout (what containers collect); the one-shot
+   * ones keep stdout for their table and log to stderr (the default).
+   */
+  logTo?: 'stdout' | 'stderr';
+  /** Default: the built-in connectors plus installed connector packages. */
+  connectors?: ConnectorRegistry;
+  /** Default: SQLite at --db, $KPI_SYNC_DB or settings.store.path. Queue mode passes Redis. */
+  openStore?: (context: StoreContext) => Promise<Store>;
+  /** Secrets that are not in the config (a Redis URL's password): redacted like the config's. */
+  secrets?: string[];
+  /** Extra checks a catalog must pass at start and on every reload before it replaces the running one. */
+  checkCatalog?: (catalog: Catalog) => void;
 }
 
 /**
- * `logTo`: the long-running commands log to stdout (what containers collect); the
- * one-shot ones keep stdout for their table and log to stderr.
+ * The process-wide pieces every command shares, for either mode: the config, the
+ * redacting logger, the store, per-connection HTTP clients and the outbox dispatcher
+ * (alert destinations and KR push targets share the outbox; entries find their
+ * receiver by name).
  */
-export async function createApp(options: GlobalOptions, logTo: 'stdout' | 'stderr' = 'stderr'): Promise<App> {
+export async function createApp(options: GlobalOptions, appOptions: AppOptions = {}): Promise<App> {
   const configDir = configDirOf(options);
+  const connectors = appOptions.connectors ?? createConnectorRegistry();
+  const extraSecrets = appOptions.secrets ?? [];
   const redactor = new Redactor();
-  const stream = logTo === 'stdout' ? process.stdout : process.stderr;
+  redactor.setSecrets(extraSecrets);
+  const stream = appOptions.logTo === 'stdout' ? process.stdout : process.stderr;
   const log = createLogger({
     redactor,
     destination: stream,
     pretty: options.json ? false : Boolean(stream.isTTY),
     ...(options.logLevel ? { level: options.logLevel } : {}),
   });
-  const catalog = await loadConfig(configDir);
-  redactor.setSecrets(catalog.secrets);
-  const dbPath = path.resolve(options.db ?? process.env.KPI_SYNC_DB ?? catalog.settings.store?.path ?? './data/kpi-sync.db');
-  const store = await openSqliteStore(dbPath, { logger: log });
+  const load = async () => {
+    const next = await loadConfig(configDir, connectors);
+    appOptions.checkCatalog?.(next);
+    return next;
+  };
+  const catalog = await load();
+  redactor.setSecrets([...catalog.secrets, ...extraSecrets]);
+  const store = await (appOptions.openStore ?? openSqlite(options))({ catalog, logger: log });
 
   const clients = new Map<string, HttpClient>();
   const env: SyncEnvironment = {
@@ -90,7 +121,6 @@ export async function createApp(options: GlobalOptions, logTo: 'stdout' | 'stder
     },
   };
 
-  // Alert destinations and KR push targets share the outbox; entries find their receiver by name.
   const deliverersOf = (c: Catalog) => new Map([...alertDeliverers(c.alerts.destinations), ...pushDeliverers(c.targets)]);
   let deliverers = deliverersOf(catalog);
   const dispatcher = new Dispatcher({
@@ -110,8 +140,8 @@ export async function createApp(options: GlobalOptions, logTo: 'stdout' | 'stder
     redactor,
     env,
     async reload() {
-      const next = await loadConfig(configDir);
-      redactor.setSecrets([...app.catalog.secrets, ...next.secrets]);
+      const next = await load();
+      redactor.setSecrets([...app.catalog.secrets, ...next.secrets, ...extraSecrets]);
       app.catalog = next;
       env.catalog = next;
       deliverers = deliverersOf(next);
@@ -124,4 +154,11 @@ export async function createApp(options: GlobalOptions, logTo: 'stdout' | 'stder
     },
   };
   return app;
+}
+
+function openSqlite(options: GlobalOptions): (context: StoreContext) => Promise<Store> {
+  return ({ catalog, logger }) => {
+    const dbPath = path.resolve(options.db ?? process.env.KPI_SYNC_DB ?? catalog.settings.store?.path ?? './data/kpi-sync.db');
+    return openSqliteStore(dbPath, { logger });
+  };
 }

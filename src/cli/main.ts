@@ -15,6 +15,7 @@ import { registerSchema } from './commands/schema.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStatus } from './commands/status.command.ts';
 import { registerValidate } from './commands/validate.command.ts';
+import { registerWorker } from './commands/worker.command.ts';
 import { reportFatal } from './errors.ts';
 
 const program = new Command('kpi-sync')
@@ -29,6 +30,7 @@ registerValidate(program);
 registerSchema(program);
 registerRun(program);
 registerStart(program);
+registerWorker(program);
 registerStatus(program);
 registerBackfill(program);
 registerCheck(program);

@@ -1,30 +1,20 @@
 import { Option, type Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { ConfigValidationError, formatIssue, type Catalog, type ConnectorRegistry } from '../config/catalog.ts';
-import { loadCatalog } from '../config/load.ts';
-import { alertDeliverers } from '../notify/deliverers.ts';
-import { Dispatcher } from '../notify/dispatcher.ts';
 import type { ApplyResult } from '../schedule/queue/queue-scheduler.ts';
 import { QUEUE_ROLES, QueueRuntime, type QueueRole } from '../schedule/queue/queue-runtime.ts';
 import { DEFAULT_PREFIX, queueSettingsFor, type QueueSettings } from '../schedule/queue/queue-settings.ts';
 import { SyncTally } from '../schedule/queue/sync-tally.ts';
 import { scheduleIssues } from '../schedule/schedule-issues.ts';
 import { ConfigError } from '../sdk/errors.ts';
-import { createHttpClient } from '../sdk/http.ts';
-import type { HttpClient } from '../sdk/index.ts';
 import { openRedisStore } from '../store/redis/redis.store.ts';
 import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../store/redis/redis-requirements.ts';
 import { checkStaleness } from '../sync/staleness.ts';
-import type { SyncEnvironment } from '../sync/run-sync.ts';
-import { configDirOf, type App, type GlobalOptions } from './app.ts';
-import { createConnectorRegistry } from './connector-registry.ts';
-import { createLogger } from './logger.ts';
-import { Redactor } from './redactor.ts';
+import { startOperations, type Operations } from '../server/operations.ts';
+import { createApp, type App, type GlobalOptions } from './app.ts';
 import { describeSync } from './sync-report.ts';
 
 export type { QueueRole } from '../schedule/queue/queue-runtime.ts';
-
-const USER_AGENT = 'kpi-sync (+https://github.com/kpi-sync/kpi-sync)';
 
 /** Queue mode is on when REDIS_URL is set. */
 export function queueModeRequested(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -53,6 +43,8 @@ export interface QueueModeOverrides {
   settings?: Partial<QueueSettings>;
   /** Aborts the wait for Redis. */
   signal?: AbortSignal;
+  /** `--port` of `kpi-sync start`/`worker`, for the operations server. */
+  portFlag?: string;
 }
 
 /** The App of embedded mode, on the Redis store, plus the connection queue mode shares. */
@@ -63,98 +55,52 @@ export interface QueueApp extends App {
 }
 
 /**
- * Builds the same App shape as createApp, with the Redis store instead of SQLite.
+ * The App of embedded mode on the Redis store, plus the connection queue mode shares.
  * Waits for Redis (a Redis that is down at start costs a warning per reconnect
  * attempt, not a crash loop), then checks its version and maxmemory-policy.
  */
 export async function createQueueApp(options: GlobalOptions, role: QueueRole, overrides: QueueModeOverrides = {}): Promise<QueueApp> {
   const url = overrides.redisUrl ?? process.env.REDIS_URL;
   if (!url) throw new ConfigError('queue mode needs REDIS_URL (e.g. redis://redis:6379); without it, run `kpi-sync start` in embedded mode');
-  const configDir = configDirOf(options);
-  const redactor = new Redactor();
-  const logger = createLogger({
-    redactor,
-    destination: process.stdout,
-    pretty: options.json ? false : Boolean(process.stdout.isTTY),
-    ...(options.logLevel ? { level: options.logLevel } : {}),
-  });
-  const connectors = overrides.connectors ?? createConnectorRegistry();
-  const load = () => loadCatalog(configDir, { connectors, env: process.env });
-  const redisSecrets = urlSecrets(url);
-  const catalog = await load();
-  redactor.setSecrets([...catalog.secrets, ...redisSecrets]);
-  if (options.db) logger.warn({ db: options.db }, '--db is ignored in queue mode: the store is Redis');
-  const invalid = scheduleIssues(catalog);
-  if (invalid.length > 0) throw new ConfigValidationError(invalid);
-
-  const settings = queueSettingsFor(catalog, { prefix: process.env.KPI_SYNC_REDIS_PREFIX || DEFAULT_PREFIX, ...overrides.settings });
-  const redis = createRedisConnection(url, logger, { connectionName: `kpi-sync:${role}` });
-  let redisVersion: string;
-  let store: App['store'];
-  try {
-    await waitForRedis(redis, logger, overrides.signal);
-    ({ version: redisVersion } = await checkRedis(redis, logger));
-    store = await openRedisStore(redis, { prefix: settings.prefix, logger, checkRequirements: false });
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
-  logger.info({ redis: redactRedisUrl(url), redisVersion, prefix: settings.prefix }, `redis ${redisVersion} ready`);
-
-  const clients = new Map<string, HttpClient>();
-  const env: SyncEnvironment = {
-    catalog,
-    store,
-    logger,
-    now: () => new Date(),
-    scrub: (text) => redactor.scrub(text),
-    httpFor(connectionId) {
-      let client = clients.get(connectionId);
-      if (!client) {
-        const connection = env.catalog.connections.get(connectionId);
-        const defaults = connection?.connector.http?.(connection.settings) ?? {};
-        clients.set(connectionId, (client = createHttpClient({ userAgent: USER_AGENT, ...defaults })));
+  let redis: Redis | undefined;
+  let redisVersion = '';
+  let settings: QueueSettings | undefined;
+  const app = await createApp(options, {
+    logTo: 'stdout',
+    secrets: urlSecrets(url),
+    ...(overrides.connectors ? { connectors: overrides.connectors } : {}),
+    checkCatalog(catalog) {
+      const invalid = scheduleIssues(catalog);
+      if (invalid.length > 0) throw new ConfigValidationError(invalid);
+    },
+    async openStore({ catalog, logger }) {
+      if (options.db) logger.warn({ db: options.db }, '--db is ignored in queue mode: the store is Redis');
+      settings = queueSettingsFor(catalog, { prefix: process.env.KPI_SYNC_REDIS_PREFIX || DEFAULT_PREFIX, ...overrides.settings });
+      const connection = createRedisConnection(url, logger, { connectionName: `kpi-sync:${role}` });
+      try {
+        await waitForRedis(connection, logger, overrides.signal);
+        ({ version: redisVersion } = await checkRedis(connection, logger));
+        const store = await openRedisStore(connection, { prefix: settings.prefix, logger, checkRequirements: false });
+        logger.info({ redis: redactRedisUrl(url), redisVersion, prefix: settings.prefix }, `redis ${redisVersion} ready`);
+        redis = connection;
+        return store;
+      } catch (error) {
+        connection.disconnect();
+        throw error;
       }
-      return client;
     },
-  };
-  let deliverers = alertDeliverers(catalog.alerts.destinations);
-  const dispatcher = new Dispatcher({
-    store,
-    deliverers: () => deliverers,
-    logger: logger.child({ component: 'dispatcher' }),
-    policy: catalog.alerts.delivery,
-    scrub: (text) => redactor.scrub(text),
   });
-  const app: QueueApp = {
-    configDir,
-    catalog,
-    store,
-    logger,
-    redactor,
-    env,
-    dispatcher,
-    redis,
-    settings,
+  const connection = redis!;
+  const closeApp = app.close;
+  return Object.assign(app, {
+    redis: connection,
+    settings: settings!,
     redisVersion,
-    async reload() {
-      const next = await load();
-      const issues = scheduleIssues(next);
-      if (issues.length > 0) throw new ConfigValidationError(issues);
-      redactor.setSecrets([...app.catalog.secrets, ...next.secrets, ...redisSecrets]);
-      app.catalog = next;
-      env.catalog = next;
-      deliverers = alertDeliverers(next.alerts.destinations);
-      clients.clear();
-      return next;
-    },
     async close() {
-      await dispatcher.stop();
-      await store.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeApp();
+      await connection.quit().catch(() => connection.disconnect());
     },
-  };
-  return app;
+  });
 }
 
 /**
@@ -179,9 +125,17 @@ export async function startQueueMode(options: GlobalOptions, role: QueueRole, ov
     const { app, runtime, tally } = started;
     const onHangup = () => reload(app, runtime);
     process.on('SIGHUP', onHangup);
-    if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
-    process.off('SIGHUP', onHangup);
-    await shutdown(app, runtime, tally, received);
+    let ops: Operations | undefined;
+    try {
+      ops = await startOperations(app, {
+        ...(overrides.portFlag === undefined ? {} : { portFlag: overrides.portFlag }),
+        pingRedis: () => app.redis.ping(),
+      });
+      if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      process.off('SIGHUP', onHangup);
+      await shutdown(app, runtime, tally, received, ops);
+    }
   } finally {
     process.off('SIGTERM', onStop);
     process.off('SIGINT', onStop);
@@ -212,7 +166,7 @@ async function startRoles(
         env: app.env,
         signal,
         passes: {
-          dispatch: () => app.dispatcher.tick(),
+          dispatch: () => app.dispatcher.tick().then((summary) => app.dispatcher.onTick?.(summary)),
           staleness: () => staleness(app),
         },
         onSynced: (result) => tally.add(result),
@@ -236,7 +190,7 @@ async function startRoles(
 /** Past the shutdown timeout: the abort grace of in-flight syncs (5 s) and time to close, before giving up on Redis. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, signal: NodeJS.Signals): Promise<void> {
+async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, signal: NodeJS.Signals, ops: Operations | undefined): Promise<void> {
   const timeoutMs = app.settings.shutdownTimeoutMs;
   app.logger.info({ signal, timeoutMs }, 'shutting down: no new jobs; waiting for in-flight syncs');
   // Closing BullMQ's connections waits for Redis, and their reconnect timers keep the
@@ -250,6 +204,7 @@ async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, 
     const finished = await runtime.stop(timeoutMs);
     if (!finished) app.logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted and go back to the queue');
     tally.stop();
+    await ops?.server.close();
     await app.close();
   } finally {
     clearTimeout(guard);

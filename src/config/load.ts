@@ -126,6 +126,16 @@ function loadTargets(results: readonly ConfigFileResult[], merged: MergedConfig)
   return { targets, issues, secrets };
 }
 
+/** `settings.queue.connections` keys name connections (or `default`): a typo would silently lift a cap. */
+function checkQueueSettings(merged: MergedConfig): ConfigIssue[] {
+  const source = merged.settingsFrom?.source;
+  const limits = merged.settings.queue?.connections ?? {};
+  if (!source) return [];
+  return Object.keys(limits)
+    .filter((key) => key !== 'default' && !merged.known.connections.has(key))
+    .map((key) => issueAt(source, ['settings', 'queue', 'connections', key], `unknown connection "${key}"; use a connection id or "default"${didYouMean(key, merged.known.connections)}`, { atKey: true }));
+}
+
 function checkObjectives(merged: MergedConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const { value: kr, origin, path: at } of merged.krs) {
@@ -178,7 +188,7 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
   const secrets = [...new Set([...results.flatMap((result) => result.secrets), ...connections.secrets, ...queries.secrets, ...alertSecrets, ...targets.secrets])];
   const issues = sortIssues(
     scrub(
-      [...results.flatMap((result) => result.issues), ...merged.issues, ...connections.issues, ...queries.issues, ...formulas.issues, ...checkObjectives(merged), ...checkAlerts(merged), ...targets.issues],
+      [...results.flatMap((result) => result.issues), ...merged.issues, ...connections.issues, ...queries.issues, ...formulas.issues, ...checkObjectives(merged), ...checkAlerts(merged), ...checkQueueSettings(merged), ...targets.issues],
       secrets,
     ),
     files,

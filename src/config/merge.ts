@@ -19,6 +19,8 @@ export interface Entry<T> {
  */
 export interface MergedConfig {
   settings: Settings;
+  /** The one file that holds `settings`, for issues about them. */
+  settingsFrom?: ConfigFileResult;
   /** The `alerts` section, from the one file that has it. */
   alerts?: Entry<AlertsConfig>;
   connections: Entry<ConnectionConfig>[];
@@ -111,6 +113,7 @@ export function mergeFiles(files: readonly ConfigFileResult[]): MergedConfig {
       // One file owns settings: merging them key by key would make the effective value depend on file names.
       if (settingsFrom === undefined) {
         settingsFrom = origin;
+        merged.settingsFrom = origin;
         const parsed = settingsSchema.safeParse(data.settings);
         if (parsed.success) merged.settings = parsed.data;
       } else if (origin.source) {

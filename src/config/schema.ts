@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { targetConfigSchema } from '../notify/targets/target-schemas.ts';
 import { alertsSchema } from './alerts.schema.ts';
 import { duration, id, ianaZone, isoDate } from './primitives.ts';
+import { queueSettingsSchema } from './queue.schema.ts';
 import { secret } from '../sdk/secret.ts';
 
 /**
@@ -153,6 +154,7 @@ export const settingsSchema = z.strictObject({
       token: secret('bearer token for the read API and dashboard; use ${ENV_VAR}').optional(),
     })
     .default({ enabled: true, host: '127.0.0.1', port: 8787 }),
+  queue: queueSettingsSchema.optional().describe('Queue mode (REDIS_URL set): worker concurrency, retries, and caps per connection.'),
 });
 
 /** One YAML file. Every section is optional; the folder's files are merged. */

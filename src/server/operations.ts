@@ -23,12 +23,13 @@ export interface Operations {
  * The operations server of a long-running process (`start`, `worker`), from the
  * app's config: settings.server, `--port`, KPI_SYNC_PORT. Resolves to undefined when
  * settings.server.enabled is false. It also chains `metrics.observeSync` onto
- * `app.env.observe`, so every sync run of this process is counted. Host, port and
+ * `app.env.observe`, and hooks the app's HTTP attempts and outbox delivery passes,
+ * so every sync, source API call and delivery of this process is counted. Host, port and
  * token are read once: a config reload does not move a listening server.
  * Throws a KS_ERR_CONFIG error for a non-loopback host without a token. Takes the
  * embedded App or queue mode's QueueApp (pass `pingRedis: () => app.redis.ping()`).
  */
-export async function startOperations(app: Pick<App, 'catalog' | 'store' | 'logger' | 'env'>, options: OperationsOptions = {}): Promise<Operations | undefined> {
+export async function startOperations(app: App, options: OperationsOptions = {}): Promise<Operations | undefined> {
   const resolved = resolveServerOptions({
     settings: app.catalog.settings.server,
     env: options.env ?? process.env,
@@ -42,6 +43,8 @@ export async function startOperations(app: Pick<App, 'catalog' | 'store' | 'logg
     previous?.(result, kpi);
     metrics.observeSync(result, kpi);
   };
+  app.onHttpAttempt = (connectionId, event) => metrics.onHttpAttempt(connectionId)(event);
+  app.dispatcher.onTick = (summary) => metrics.observeDeliveries(summary);
   const server = await startServer({
     getCatalog: () => app.catalog,
     store: app.store,

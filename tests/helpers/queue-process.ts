@@ -33,6 +33,8 @@ export class QueueProcess {
         KPI_SYNC_REDIS_PREFIX: options.prefix,
         // Debug: queue mode logs each successful sync at debug, and the tests read those lines.
         LOG_LEVEL: options.logLevel ?? 'debug',
+        // Every process has its own operations server; port 0 keeps parallel ones apart.
+        KPI_SYNC_PORT: '0',
         QUEUE_TEST_SETTINGS: JSON.stringify({ ...FAST, ...options.settings }),
       },
     });

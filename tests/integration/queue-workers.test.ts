@@ -48,6 +48,14 @@ async function queueFirstRuns(dir: string): Promise<number> {
   }
 }
 
+/** The operations server's URL from the process's log. */
+function opsUrl(p: QueueProcess): string {
+  const line = p.logs().find((l) => String(l.msg).startsWith('operations server listening on'));
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(String(line?.msg))?.[1];
+  if (!url) throw new Error(`no operations server URL in the log:\n${p.stdout.slice(-2000)}`);
+  return url;
+}
+
 /** The pid of the worker whose memory connector started blocking on `kpi`. */
 async function blockedIn(control: string, kpi: string): Promise<number> {
   const file = await eventually(() => readdirSync(control).find((f) => f.startsWith(`started-${kpi}-`)), 15_000, `${kpi} to start`);
@@ -70,6 +78,16 @@ describe('queue mode: worker processes', () => {
     for (const id of ids) {
       expect(await fx.store.listDatapoints(id)).toHaveLength(1);
       expect(await fx.store.listRuns({ kpi: id })).toHaveLength(1);
+    }
+    // Each worker serves its own health and metrics: ready means Redis answers too, and
+    // its sync counter holds exactly the syncs this process ran.
+    for (const [index, w] of workers.entries()) {
+      const url = opsUrl(w);
+      const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, string> };
+      expect(ready.checks).toEqual({ config: 'ok', store: 'ok', redis: 'ok' });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const runs = [...metrics.matchAll(/^kpi_sync_sync_runs_total\{[^}]*outcome="ok"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(runs).toBe([first, second][index]!.length);
     }
     for (const w of workers) w.signal('SIGTERM');
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxStatus } from '../../store/store.ts';
-import { lastPushScope } from '../../sync/push-planner.ts';
 import { withApp } from '../with-app.ts';
 import { formatPercent, table } from '../format.ts';
 

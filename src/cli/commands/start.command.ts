@@ -7,19 +7,25 @@ import { checkStaleness } from '../../sync/staleness.ts';
 import { startOperations } from '../../server/operations.ts';
 import { createApp, type App, type GlobalOptions } from '../app.ts';
 import { describeSync } from '../sync-report.ts';
+import { addRoleOption, parseRole, queueModeRequested, startQueueMode } from '../queue-mode.ts';
+import { ConfigError } from '../../sdk/errors.ts';
 
 const STALENESS_CHECK_MS = 60_000;
 const DISPATCH_INTERVAL_MS = 1_000;
 
 export function registerStart(program: Command): void {
-  program
+  const command = program
     .command('start')
     .description('run the worker: sync every KPI on its schedule until SIGTERM/SIGINT (SIGHUP reloads the config)')
-    .option('-p, --port <port>', 'operations server port (default: $KPI_SYNC_PORT or settings.server.port, 8787)')
-    .action(async (opts: { port?: string }, command: Command) => {
-      const app = await createApp(command.optsWithGlobals<GlobalOptions>(), 'stdout');
-      await startEmbedded(app, opts.port);
-    });
+    .option('-p, --port <port>', 'operations server port (default: $KPI_SYNC_PORT or settings.server.port, 8787)');
+  addRoleOption(command).action(async (opts: { port?: string; role?: string }, cmd: Command) => {
+    const options = cmd.optsWithGlobals<GlobalOptions>();
+    // REDIS_URL switches to queue mode: same config, Redis store, BullMQ schedules.
+    if (queueModeRequested()) return startQueueMode(options, parseRole(opts.role), opts.port === undefined ? {} : { portFlag: opts.port });
+    if (opts.role !== undefined && opts.role !== 'all') throw new ConfigError(`--role ${opts.role} needs queue mode (set REDIS_URL); embedded mode runs everything in one process`);
+    const app = await createApp(options, { logTo: 'stdout' });
+    await startEmbedded(app, opts.port);
+  });
 }
 
 /** Embedded mode: node-cron in this process, SQLite store. Resolves when the process should exit. */
@@ -39,10 +45,6 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
     },
   });
   const ops = await startOperations(app, portFlag === undefined ? {} : { portFlag });
-  if (ops) {
-    app.onHttpAttempt = (connectionId, event) => ops.metrics.onHttpAttempt(connectionId)(event);
-    app.dispatcher.onTick = (summary) => ops.metrics.observeDeliveries(summary);
-  }
   const planned = scheduler.apply(app.catalog);
   logger.info(
     { mode: 'embedded', config: app.configDir, kpis: app.catalog.kpis.size, scheduled: planned.added.length },

@@ -12,13 +12,16 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('queue mode (REDIS_URL): take sync jobs from Redis until SIGTERM; run as many as you like (SIGHUP reloads the config)')
-    .addOption(new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.concurrency)').argParser(positiveInt))
-    .action(async (opts: { concurrency?: number }, command: Command) => {
+    .addOption(new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.queue.concurrency, else settings.concurrency)').argParser(positiveInt))
+    .option('-p, --port <port>', 'operations server port: health, readiness, metrics (default: $KPI_SYNC_PORT or settings.server.port, 8787)')
+    .action(async (opts: { concurrency?: number; port?: string }, command: Command) => {
       if (!queueModeRequested()) {
         throw new ConfigError('kpi-sync worker needs REDIS_URL (queue mode); for one process without Redis, run `kpi-sync start`');
       }
-      const settings = opts.concurrency === undefined ? {} : { concurrency: opts.concurrency };
-      await startQueueMode(command.optsWithGlobals<GlobalOptions>(), 'worker', { settings });
+      await startQueueMode(command.optsWithGlobals<GlobalOptions>(), 'worker', {
+        ...(opts.concurrency === undefined ? {} : { settings: { concurrency: opts.concurrency } }),
+        ...(opts.port === undefined ? {} : { portFlag: opts.port }),
+      });
     });
 }
 

@@ -11,9 +11,9 @@ export interface ConnectionLimits {
 }
 
 /**
- * Queue mode's knobs. The config schema has no `queue` section yet, so these are
- * defaults and CLI/environment overrides (see README-queue-mode.md); the proposed
- * schema is in the same README.
+ * Queue mode's knobs: `settings.queue` from the config (src/config/queue.schema.ts),
+ * then `--concurrency` and KPI_SYNC_REDIS_PREFIX; tests and the benchmark override
+ * the rest.
  */
 export interface QueueSettings {
   /** Redis key prefix shared by the store and the queues. */
@@ -45,20 +45,23 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConcurrent: 4 };
 
 export const DEFAULT_PREFIX = 'kpi-sync';
 
-/** Defaults from the catalog's settings; `overrides` win. */
+/** From the catalog's `settings.queue` (schema defaults fill the gaps); `overrides` win. */
 export function queueSettingsFor(catalog: Catalog, overrides: Partial<QueueSettings> = {}): QueueSettings {
+  const queue = catalog.settings.queue;
+  const limits: Record<string, ConnectionLimits> = queue?.connections ?? { default: DEFAULT_CONNECTION_LIMITS };
   return {
     prefix: DEFAULT_PREFIX,
-    concurrency: catalog.settings.concurrency,
-    attempts: 5,
-    backoffMs: 5_000,
-    lockDurationMs: 30_000,
-    stalledIntervalMs: 30_000,
+    concurrency: queue?.concurrency ?? catalog.settings.concurrency,
+    attempts: queue?.attempts ?? 5,
+    backoffMs: queue?.backoffMs ?? 5_000,
+    lockDurationMs: queue?.lockDurationMs ?? 30_000,
+    stalledIntervalMs: queue?.stalledIntervalMs ?? 30_000,
     maxStalledCount: 2,
     dispatchEveryMs: 2_000,
     stalenessEveryMs: 60_000,
     shutdownTimeoutMs: catalog.settings.shutdownTimeout,
-    limitsFor: () => DEFAULT_CONNECTION_LIMITS,
+    // A listed connection's caps replace the default's, so `{}` lifts them for that one.
+    limitsFor: (connectionId) => limits[connectionId] ?? limits.default ?? {},
     ...overrides,
   };
 }

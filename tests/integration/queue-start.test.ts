@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CliProcess } from '../helpers/cli.ts';
+import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
+
+/**
+ * The real CLI in queue mode on the shipped example config: `kpi-sync start --role
+ * scheduler` and `kpi-sync worker`, wired by REDIS_URL alone.
+ */
+let server: RedisServer;
+const running: CliProcess[] = [];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(() => {
+  for (const p of running.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
+});
+
+function cli(args: string[], prefix: string): CliProcess {
+  // Debug: queue-mode workers log each successful sync at debug (info gets a count per minute).
+  const p = new CliProcess([...args, '--json', '--config', 'config/examples'], { REDIS_URL: server.url, KPI_SYNC_REDIS_PREFIX: prefix, LOG_LEVEL: 'debug' });
+  running.push(p);
+  return p;
+}
+
+const EXAMPLE_KPIS = ['mrr', 'trial_signups', 'churn_rate', 'ltv', 'cac', 'ltv_cac', 'open_critical_bugs', 'nps'];
+const syncedBy = (p: CliProcess) => p.logs().filter((l) => String(l.msg).startsWith('synced')).map((l) => String(l.kpi));
+
+describe('kpi-sync in queue mode (REDIS_URL set)', () => {
+  it('a scheduler and a worker sync every example KPI once, each serves its own ops endpoints, and both stop on SIGTERM', { timeout: 60_000 }, async () => {
+    const prefix = `cli-${randomUUID()}`;
+    const scheduler = cli(['start', '--role', 'scheduler'], prefix);
+    await scheduler.waitFor((logs) => logs.some((l) => String(l.msg).startsWith('kpi-sync started in queue mode (role scheduler)')), 30_000);
+    const worker = cli(['worker', '--concurrency', '2'], prefix);
+    await worker.waitFor(() => EXAMPLE_KPIS.every((id) => syncedBy(worker).includes(id)), 30_000);
+    expect(syncedBy(worker).sort()).toEqual([...EXAMPLE_KPIS].sort());
+    expect(syncedBy(scheduler)).toEqual([]);
+
+    for (const p of [scheduler, worker]) {
+      const line = p.logs().find((l) => String(l.msg).startsWith('operations server listening on'));
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(String(line?.msg))?.[1];
+      expect(url, 'operations server URL in the log').toBeDefined();
+      const ready = (await (await fetch(`${url}/readyz`)).json()) as { ok: boolean; checks: Record<string, string> };
+      expect(ready).toEqual({ ok: true, checks: { config: 'ok', store: 'ok', redis: 'ok' } });
+      // The read API reads the shared Redis store: the worker's values, seen from either process.
+      const kpis = (await (await fetch(`${url}/api/kpis`)).json()) as { kpis: Array<{ id: string; latest?: { value: number } }> };
+      expect(kpis.kpis.find((k) => k.id === 'mrr')?.latest?.value).toBeGreaterThan(0);
+    }
+
+    for (const p of [scheduler, worker]) p.signal('SIGTERM');
+    expect(await Promise.all([scheduler.exited, worker.exited])).toEqual([0, 0]);
+  });
+
+  it('--role without REDIS_URL is refused: embedded mode has no roles', async () => {
+    const p = new CliProcess(['start', '--role', 'worker', '--config', 'config/examples'], { REDIS_URL: '' });
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.stderr).toMatch(/--role worker needs queue mode \(set REDIS_URL\)/);
+  });
+});
