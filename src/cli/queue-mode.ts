@@ -11,6 +11,7 @@ import { openRedisStore } from '../store/redis/redis.store.ts';
 import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../store/redis/redis-requirements.ts';
 import { checkStaleness } from '../sync/staleness.ts';
 import { startOperations, type Operations } from '../server/operations.ts';
+import { queueBoardPlugin, type QueueBoard } from '../server/queue-board.ts';
 import { createApp, type App, type GlobalOptions } from './app.ts';
 import { describeSync } from './sync-report.ts';
 
@@ -126,15 +127,18 @@ export async function startQueueMode(options: GlobalOptions, role: QueueRole, ov
     const onHangup = () => reload(app, runtime);
     process.on('SIGHUP', onHangup);
     let ops: Operations | undefined;
+    // Bull Board under /queues, behind the same token as the rest of the server.
+    const board = queueBoardPlugin({ redis: app.redis, prefix: app.settings.prefix });
     try {
       ops = await startOperations(app, {
         ...(overrides.portFlag === undefined ? {} : { portFlag: overrides.portFlag }),
         pingRedis: () => app.redis.ping(),
+        plugins: [board.plugin],
       });
       if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
     } finally {
       process.off('SIGHUP', onHangup);
-      await shutdown(app, runtime, tally, received, ops);
+      await shutdown(app, runtime, tally, received, ops, board);
     }
   } finally {
     process.off('SIGTERM', onStop);
@@ -190,7 +194,7 @@ async function startRoles(
 /** Past the shutdown timeout: the abort grace of in-flight syncs (5 s) and time to close, before giving up on Redis. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, signal: NodeJS.Signals, ops: Operations | undefined): Promise<void> {
+async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, signal: NodeJS.Signals, ops: Operations | undefined, board: QueueBoard): Promise<void> {
   const timeoutMs = app.settings.shutdownTimeoutMs;
   app.logger.info({ signal, timeoutMs }, 'shutting down: no new jobs; waiting for in-flight syncs');
   // Closing BullMQ's connections waits for Redis, and their reconnect timers keep the
@@ -205,6 +209,7 @@ async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, 
     if (!finished) app.logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted and go back to the queue');
     tally.stop();
     await ops?.server.close();
+    await board.close();
     await app.close();
   } finally {
     clearTimeout(guard);

@@ -7,11 +7,10 @@ import type { Catalog } from '../../src/config/catalog.ts';
 import { SPARK_PERIODS } from '../../src/server/dashboard/dashboard.view.ts';
 import type { Store } from '../../src/store/store.ts';
 import { REPO, tempDir } from '../helpers/cli.ts';
-import { ensureChromium } from '../setup/chromium.ts';
+import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium.ts';
 import { seededExample, serve, type TestServer } from '../unit/server/server-kit.ts';
 
 const ARTIFACTS = path.join(REPO, 'tests/artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let catalog: Catalog;
 let store: Store;

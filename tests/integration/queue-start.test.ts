@@ -49,6 +49,9 @@ describe('kpi-sync in queue mode (REDIS_URL set)', () => {
       // The read API reads the shared Redis store: the worker's values, seen from either process.
       const kpis = (await (await fetch(`${url}/api/kpis`)).json()) as { kpis: Array<{ id: string; latest?: { value: number } }> };
       expect(kpis.kpis.find((k) => k.id === 'mrr')?.latest?.value).toBeGreaterThan(0);
+      // Bull Board is mounted in queue mode and sees the sync queue's completed jobs.
+      const board = (await (await fetch(`${url}/queues/api/queues`)).json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
+      expect(board.queues.find((q) => q.name === 'sync')?.counts.completed).toBeGreaterThanOrEqual(7);
     }
 
     for (const p of [scheduler, worker]) p.signal('SIGTERM');

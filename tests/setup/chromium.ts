@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 /** Where Debian's chromium package puts the browser; playwright-core is launched with it. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** Headless, and no traffic of Chromium's own (updates, sync, QUIC): the tests' pages talk to loopback only. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 const LOCK = path.join(os.tmpdir(), 'kpi-sync-chromium-install.lock');
 /** A lock older than this was left by a killed run, not by a worker still installing. */
 const STALE_LOCK_MS = 15 * 60_000;
