@@ -45,6 +45,12 @@ export interface SyncResult {
   /** KR pushes queued in the outbox by this run (held ones included). */
   pushes?: number;
   progress: KrProgress[];
+  /**
+   * Why a failed or deferred run stopped, as the typed error itself: the run record
+   * keeps only its code and scrubbed message, but a queue worker deciding on a retry
+   * needs `retryable` and a rate limit's Retry-After. Never stored or logged as is.
+   */
+  error?: KsError;
 }
 
 const EARLIEST = '1970-01-01T00:00:00.000Z';
@@ -123,6 +129,7 @@ export async function runSync(request: SyncRequest, env: SyncEnvironment): Promi
     }
   } catch (error) {
     const ks = toKsError(error);
+    result.error = ks;
     run.status = ks.code === 'KS_ERR_BUDGET' ? 'deferred' : 'failed';
     run.error = { code: ks.code, message: env.scrub(ks.message) };
     logger.error({ code: ks.code, retryable: ks.retryable }, `sync failed: ${env.scrub(ks.message)}`);

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { toKsError } from '../../sdk/errors.ts';
 import { runSync, type SyncEnvironment, type SyncResult } from '../../sync/run-sync.ts';
 import { DelayedError, openQueue, UnrecoverableError, WaitingError, Worker, type Job } from './bullmq.ts';
-import { ConnectorErrorCapture } from './error-capture.ts';
 import { FormulaFollowUps } from './formula-follow-ups.ts';
 import { bullPrefix, SYNC_QUEUE } from './queue-names.ts';
 import type { QueueSettings } from './queue-settings.ts';
@@ -47,7 +46,6 @@ export class QueueWorker {
   readonly worker: Worker<SyncJobData, SyncJobResult>;
   readonly #options: QueueWorkerOptions;
   readonly #leases: SyncLeases;
-  readonly #capture = new ConnectorErrorCapture();
   readonly #followUps: FormulaFollowUps;
 
   constructor(options: QueueWorkerOptions) {
@@ -129,7 +127,7 @@ export class QueueWorker {
     }, Math.max(50, Math.floor(this.#leases.ttlMs / 3)));
     let result: SyncResult;
     try {
-      result = await runSync({ kpi: kpiId, signal }, { ...env, catalog: this.#capture.wrap(env.catalog) });
+      result = await runSync({ kpi: kpiId, signal }, env);
     } catch (error) {
       // runSync only throws when it cannot even record the run (the store is away).
       const ks = toKsError(error);
@@ -147,7 +145,7 @@ export class QueueWorker {
     this.#options.onSynced?.(result, { id: job.id!, scheduledFor: scheduledForOf(job), attempt: job.attemptsMade + 1 });
     if (result.run.status === 'failed') {
       const { code, message } = result.run.error ?? { code: 'KS_ERR_INTERNAL', message: 'sync failed' };
-      const decision = retryDecision(result.run, this.#capture.errorOf(signal));
+      const decision = retryDecision(result.run, result.error);
       if (decision.retryable) throw new RetryableSyncError(code, message, decision.retryAfterMs);
       throw new UnrecoverableError(`${code}: ${message}`);
     }

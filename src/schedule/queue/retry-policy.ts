@@ -13,7 +13,7 @@ const KEEP_COMPLETED = { age: 3_600, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 86_400, count: 10_000 };
 
 /**
- * When runSync recorded only a code (it catches every error), these codes mean
+ * When a result carries no typed error (a run record read back), these codes mean
  * "another attempt can help". KS_ERR_STORE is nearly always Redis being away.
  */
 const RETRYABLE_CODES = new Set(['KS_ERR_TRANSIENT', 'KS_ERR_NETWORK', 'KS_ERR_RATE_LIMITED', 'KS_ERR_STORE']);
@@ -41,8 +41,9 @@ export function syncJobOptions(settings: Pick<QueueSettings, 'attempts' | 'backo
 }
 
 /**
- * Whether a failed run is retried. `error` is the connector's own error when it was
- * captured (it carries `retryable` and Retry-After); otherwise the run's code decides.
+ * Whether a failed run is retried. `error` is the typed error the sync stopped on
+ * (SyncResult.error: it carries `retryable` and Retry-After); without it the run's
+ * code decides.
  */
 export function retryDecision(run: Pick<SyncRun, 'error'>, error: unknown): { retryable: boolean; retryAfterMs?: number } {
   if (error instanceof RateLimitedError) return { retryable: true, retryAfterMs: error.retryAfterMs };
