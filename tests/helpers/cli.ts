@@ -29,19 +29,22 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
-/** A long-running CLI process whose output can be awaited line by line. */
-export class CliProcess {
+/** A long-running Node process logging JSON lines on stdout, whose output can be awaited line by line. */
+export class LoggedProcess {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    // Port 0: parallel test files each get a free port for the operations server.
-    this.child = spawn(process.execPath, [MAIN, ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'info', KPI_SYNC_PORT: '0', ...env } });
+  constructor(script: string, args: string[], env: Record<string, string | undefined>) {
+    this.child = spawn(process.execPath, [script, ...args], { cwd: REPO, env: { ...process.env, ...env } });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   /** JSON log lines written so far. */
@@ -55,13 +58,21 @@ export class CliProcess {
   async waitFor(predicate: (logs: Record<string, unknown>[]) => boolean, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.logs())) {
-      if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
-      if (this.child.exitCode !== null) throw new Error(`exited ${this.child.exitCode}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
+      if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-2000)}`);
+      if (this.child.exitCode !== null) throw new Error(`exited ${this.child.exitCode}; stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 25));
     }
   }
 
   signal(signal: NodeJS.Signals): void {
     this.child.kill(signal);
+  }
+}
+
+/** The real CLI, long-running (`start`, `worker`). */
+export class CliProcess extends LoggedProcess {
+  constructor(args: string[], env: Record<string, string> = {}) {
+    // Port 0: parallel test files each get a free port for the operations server.
+    super(MAIN, args, { LOG_LEVEL: 'info', KPI_SYNC_PORT: '0', ...env });
   }
 }
