@@ -9,6 +9,7 @@ import { scheduleIssues } from '../schedule/schedule-issues.ts';
 import { ConfigError } from '../sdk/errors.ts';
 import { openRedisStore } from '../store/redis/redis.store.ts';
 import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../store/redis/redis-requirements.ts';
+import { applyRetention } from '../sync/retention.ts';
 import { checkStaleness } from '../sync/staleness.ts';
 import { startOperations, type Operations } from '../server/operations.ts';
 import { queueBoardPlugin, type QueueBoard } from '../server/queue-board.ts';
@@ -172,6 +173,7 @@ async function startRoles(
         passes: {
           dispatch: () => app.dispatcher.tick().then((summary) => app.dispatcher.onTick?.(summary)),
           staleness: () => staleness(app),
+          retention: () => applyRetention(app.catalog.settings.retention, app.store, app.logger, new Date()),
         },
         onSynced: (result) => tally.add(result),
       },

@@ -3,6 +3,7 @@ import { targetConfigSchema } from '../notify/targets/target-schemas.ts';
 import { alertsSchema } from './alerts.schema.ts';
 import { duration, id, ianaZone, isoDate } from './primitives.ts';
 import { queueSettingsSchema } from './queue.schema.ts';
+import { RETENTION_DEFAULTS, retentionSettingsSchema } from './retention.schema.ts';
 import { secret } from '../sdk/secret.ts';
 
 /**
@@ -155,6 +156,9 @@ export const settingsSchema = z.strictObject({
     })
     .default({ enabled: true, host: '127.0.0.1', port: 8787 }),
   queue: queueSettingsSchema.optional().describe('Queue mode (REDIS_URL set): worker concurrency, retries, and caps per connection.'),
+  retention: retentionSettingsSchema
+    .default(RETENTION_DEFAULTS)
+    .describe('How long sync runs and delivered alerts and pushes are kept, and when a run left `running` counts as interrupted.'),
 });
 
 /** One YAML file. Every section is optional; the folder's files are merged. */

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   KS_ERR_SOURCE_READ: 'A file or URL could not be read (missing file, permission denied).',
   KS_ERR_FORMULA: 'A formula KPI could not be evaluated for a period (missing input, division by zero).',
   KS_ERR_BUDGET: "The run was deferred because the connection's API budget is spent. Not a failure.",
+  KS_ERR_INTERRUPTED: 'The process stopped mid-sync (killed, crashed, out of memory), so the run never finished; it is marked failed after settings.retention.abandonAfter. The next run retries.',
   KS_ERR_STORE: 'The store could not be read or written.',
   KS_ERR_INTERNAL: 'An unexpected error: a bug. Please report it with the log line.',
 } as const;

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Redis } from 'ioredis';
 import { openQueue, type Queue } from '../schedule/queue/bullmq.ts';
-import { bullPrefix, DISPATCH_QUEUE, STALENESS_QUEUE, SYNC_QUEUE } from '../schedule/queue/queue-names.ts';
+import { bullPrefix, DISPATCH_QUEUE, RETENTION_QUEUE, STALENESS_QUEUE, SYNC_QUEUE } from '../schedule/queue/queue-names.ts';
 import type { ServerPlugin } from './server.ts';
 
 export const BOARD_PATH = '/queues';
@@ -13,7 +13,7 @@ export interface QueueBoardOptions {
   redis: Redis;
   /** The deployment's prefix (KPI_SYNC_REDIS_PREFIX); the queues live under `${prefix}:q`. */
   prefix: string;
-  /** Defaults to queue mode's three queues. */
+  /** Defaults to every queue queue mode keeps. */
   queueNames?: string[];
 }
 
@@ -27,6 +27,7 @@ const DESCRIPTIONS: Record<string, string> = {
   [SYNC_QUEUE]: "One job is one KPI's whole sync.",
   [DISPATCH_QUEUE]: 'Outbox delivery passes, one at a time across every worker.',
   [STALENESS_QUEUE]: 'no_data checks, one at a time across every worker.',
+  [RETENTION_QUEUE]: 'Hourly history pruning (settings.retention), one at a time across every worker.',
 };
 
 /**
@@ -52,7 +53,7 @@ const REFUSED = new Map<string, string>([
  * server has closed.
  */
 export function queueBoardPlugin(options: QueueBoardOptions): QueueBoard {
-  const names = options.queueNames ?? [SYNC_QUEUE, DISPATCH_QUEUE, STALENESS_QUEUE];
+  const names = options.queueNames ?? [SYNC_QUEUE, DISPATCH_QUEUE, STALENESS_QUEUE, RETENTION_QUEUE];
   const queues: Queue[] = names.map((name) => openQueue(name, options.redis, bullPrefix(options.prefix)));
 
   const plugin: ServerPlugin = async (scope, { guard }) => {

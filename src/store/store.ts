@@ -82,6 +82,24 @@ export interface DatapointQuery {
   limit?: number;
 }
 
+/** The cutoffs of one retention pass: ISO instants (src/domain/retention.ts computes them from settings). */
+export interface PruneOptions {
+  /** Runs that started before this are deleted, except the latest run of each KPI. */
+  runsBefore: string;
+  /** Delivered outbox entries delivered (deliveredAt, else createdAt) before this are deleted. */
+  deliveredBefore: string;
+  /** Runs still `running` that started before this are marked failed with KS_ERR_INTERRUPTED. */
+  abandonedBefore: string;
+  /** The finishedAt written on interrupted runs. */
+  now: string;
+}
+
+export interface PruneResult {
+  runsDeleted: number;
+  outboxDeleted: number;
+  runsAbandoned: number;
+}
+
 /**
  * Everything kpi-sync persists. Both adapters (SQLite in embedded mode, Redis in
  * queue mode) pass tests/store/store.contract.ts; nothing above this interface knows
@@ -130,6 +148,25 @@ export interface Store {
   getOutbox(id: string): Promise<OutboxEntry | undefined>;
   /** Newest first. */
   listOutbox(query?: OutboxQuery): Promise<OutboxEntry[]>;
+
+  /**
+   * One retention pass, in this order:
+   * 1. runs that started before `runsBefore` are deleted, except the latest run of
+   *    each KPI (the one `listRuns({ kpi, limit: 1 })` returns), so status and the
+   *    dashboard still show every KPI's last run.
+   * 2. every remaining run still `running` that started before `abandonedBefore`
+   *    becomes `failed` with finishedAt `now` and error KS_ERR_INTERRUPTED (its
+   *    process died mid-sync); the rest of the record is kept. A run its process
+   *    saves again afterwards keeps what that process wrote.
+   * 3. outbox entries with status `delivered` whose deliveredAt (createdAt when it is
+   *    unset) and createdAt are before `deliveredBefore` are deleted. Pending, held,
+   *    failed and dead entries are never deleted: operators act on those.
+   * Works in bounded batches (no single transaction or script holds the store for
+   * long), so other writers interleave; safe to run from several processes, and
+   * idempotent: a second pass with the same options changes nothing. Listings and
+   * indexes stay consistent throughout. Returns what it changed.
+   */
+  pruneHistory(options: PruneOptions): Promise<PruneResult>;
 
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../domain/types.ts';
-import type { DatapointQuery, OutboxEntry, OutboxQuery, Store, SyncRun, UpsertOptions, UpsertResult } from '../store/store.ts';
+import type { DatapointQuery, OutboxEntry, OutboxQuery, PruneResult, Store, SyncRun, UpsertOptions, UpsertResult } from '../store/store.ts';
 
 /**
  * A Store that reads through to the real one and keeps every write in memory, for
@@ -124,6 +124,11 @@ export class DryRunStore implements Store {
 
   listOutbox(query?: OutboxQuery): Promise<OutboxEntry[]> {
     return this.inner.listOutbox(query);
+  }
+
+  /** A plan deletes nothing: retention belongs to the real store's own passes. */
+  async pruneHistory(): Promise<PruneResult> {
+    return { runsDeleted: 0, outboxDeleted: 0, runsAbandoned: 0 };
   }
 
   close(): Promise<void> {

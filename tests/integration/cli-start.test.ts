@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
+import type { OutboxEntry, SyncRun } from '../../src/store/store.ts';
 import { CliProcess, tempDir } from '../helpers/cli.ts';
 import { writeTestConfig } from '../helpers/config-folder.ts';
 
@@ -77,5 +79,47 @@ describe('kpi-sync start (embedded mode)', () => {
 
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
+  });
+
+  it('retention: shortly after start, deletes old runs and delivered alerts and marks a run its crashed process left running', async () => {
+    const { dir, db } = writeTestConfig();
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const seed = await openSqliteStore(db);
+    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({ id, kpi: 'sales_today', source: 'local', mode: 'current', status, startedAt });
+    await seed.saveRun(run('ancient', ago(40 * 24), 'ok'));
+    await seed.saveRun(run('crashed', ago(2), 'running'));
+    const entry = (id: string, status: OutboxEntry['status']): OutboxEntry => ({
+      id,
+      eventId: `evt-${id}`,
+      channel: 'alert',
+      destination: 'ops',
+      payload: {},
+      status,
+      attempts: 1,
+      createdAt: ago(40 * 24),
+      nextAttemptAt: ago(40 * 24),
+      ...(status === 'delivered' ? { deliveredAt: ago(40 * 24) } : {}),
+    });
+    await seed.enqueueOutbox([entry('sent', 'delivered'), entry('gave-up', 'dead')]);
+    await seed.close();
+
+    const worker = start(['--config', dir, '--db', db]);
+    await worker.waitFor((logs) => logs.some((l) => String(l.msg).startsWith('retention:')));
+    const line = worker.logs().find((l) => String(l.msg).startsWith('retention:'))!;
+    expect(line).toMatchObject({ level: 30, runsDeleted: 1, outboxDeleted: 1, runsAbandoned: 1 });
+    expect(line.msg).toBe('retention: deleted old sync runs (1) and delivered alerts/pushes (1); marked runs still running after 1h as interrupted (1)');
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    const store = await openSqliteStore(db);
+    try {
+      const runs = await store.listRuns({ kpi: 'sales_today' });
+      expect(runs.map((r) => r.id)).not.toContain('ancient');
+      expect(runs.find((r) => r.id === 'crashed')).toMatchObject({ status: 'failed', finishedAt: expect.any(String), error: { code: 'KS_ERR_INTERRUPTED' } });
+      expect(await store.getOutbox('sent')).toBeUndefined();
+      expect(await store.getOutbox('gave-up')).toMatchObject({ status: 'dead' });
+    } finally {
+      await store.close();
+    }
   });
 });

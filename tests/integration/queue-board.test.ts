@@ -69,11 +69,11 @@ describe('Bull Board under /queues', () => {
     }
   });
 
-  it('lists the sync, dispatch and staleness queues with the waiting job counted', async () => {
+  it('lists the sync, dispatch, staleness and retention queues with the waiting job counted', async () => {
     const response = await get('/queues/api/queues?activeQueue=sync&status=delayed', AUTH);
     expect(response.status).toBe(200);
     const { queues } = JSON.parse(response.text) as { queues: { name: string; counts: Record<string, number> }[] };
-    expect(queues.map((q) => q.name).sort()).toEqual(['dispatch', 'staleness', 'sync']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['dispatch', 'retention', 'staleness', 'sync']);
     expect(queues.find((q) => q.name === 'sync')!.counts.delayed).toBe(1);
     expect(queues.find((q) => q.name === 'dispatch')!.counts.delayed).toBe(0);
   });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisStore } from '../../src/store/redis/redis.store.ts';
+import type { SyncRun } from '../../src/store/store.ts';
 import { CliProcess } from '../helpers/cli.ts';
 import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
 
@@ -56,6 +58,31 @@ describe('kpi-sync in queue mode (REDIS_URL set)', () => {
 
     for (const p of [scheduler, worker]) p.signal('SIGTERM');
     expect(await Promise.all([scheduler.exited, worker.exited])).toEqual([0, 0]);
+  });
+
+  it('runs a retention pass at start: old runs deleted, a run left running by a dead worker marked interrupted', { timeout: 60_000 }, async () => {
+    const prefix = `cli-${randomUUID()}`;
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({ id, kpi: 'nps', source: 'sample_data', mode: 'current', status, startedAt });
+    const seed = await openRedisStore(server.url, { prefix });
+    await seed.saveRun(run('ancient', ago(40 * 24), 'ok'));
+    await seed.saveRun(run('crashed', ago(2), 'running'));
+    await seed.close();
+
+    const all = cli(['start'], prefix);
+    await all.waitFor((logs) => logs.some((l) => String(l.msg).startsWith('retention:')), 30_000);
+    expect(all.logs().find((l) => String(l.msg).startsWith('retention:'))).toMatchObject({ runsDeleted: 1, runsAbandoned: 1 });
+    all.signal('SIGTERM');
+    expect(await all.exited).toBe(0);
+
+    const store = await openRedisStore(server.url, { prefix });
+    try {
+      const runs = await store.listRuns({ kpi: 'nps' });
+      expect(runs.map((r) => r.id)).not.toContain('ancient');
+      expect(runs.find((r) => r.id === 'crashed')).toMatchObject({ status: 'failed', error: { code: 'KS_ERR_INTERRUPTED' } });
+    } finally {
+      await store.close();
+    }
   });
 
   it('--role without REDIS_URL is refused: embedded mode has no roles', async () => {

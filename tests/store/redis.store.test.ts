@@ -155,6 +155,56 @@ describe('Redis store', () => {
     await deletePrefix(admin, prefix);
   });
 
+  it('finds interrupted runs saved before the running-runs index existed (keys of an older kpi-sync)', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const store = await openRedisStore(admin, { prefix });
+    try {
+      await store.saveRun({ id: 'stuck', kpi: 'mrr', source: 'crm', mode: 'current', status: 'running', startedAt: '2024-01-01T00:00:00Z' });
+      await store.saveRun({ id: 'fine', kpi: 'mrr', source: 'crm', mode: 'current', status: 'ok', startedAt: '2024-01-01T00:01:00Z' });
+      await admin.del(`${prefix}:run:running`, `${prefix}:run:running-indexed`);
+
+      const options = { runsBefore: '2023-01-01T00:00:00Z', deliveredBefore: '2023-01-01T00:00:00Z', abandonedBefore: '2024-02-01T00:00:00Z', now: '2024-02-01T00:00:00Z' };
+      expect(await store.pruneHistory(options)).toEqual({ runsDeleted: 0, outboxDeleted: 0, runsAbandoned: 1 });
+      expect((await store.listRuns()).map((r) => [r.id, r.status, r.error?.code])).toEqual([
+        ['fine', 'ok', undefined],
+        ['stuck', 'failed', 'KS_ERR_INTERRUPTED'],
+      ]);
+      expect(await admin.get(`${prefix}:run:running-indexed`)).toBe('1');
+      expect(await admin.zcard(`${prefix}:run:running`)).toBe(0);
+    } finally {
+      await store.close();
+      await deletePrefix(admin, prefix);
+    }
+  });
+
+  it('prunes in script calls of at most 1,000 records, leaving no index entry behind', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const store = await openRedisStore(admin, { prefix });
+    const commands: string[] = [];
+    const channel = diagnostics.tracingChannel<unknown, { command: string }>('ioredis:command');
+    const ignore = () => undefined;
+    const subscriber = { start: (context: { command: string }) => void commands.push(context.command), end: ignore, asyncStart: ignore, asyncEnd: ignore, error: ignore };
+    try {
+      for (let i = 0; i < 2_500; i += 1) {
+        await store.saveRun({ id: `r${i}`, kpi: 'mrr', source: 'crm', mode: 'current', status: 'ok', startedAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() });
+      }
+      const options = { runsBefore: '2025-01-01T00:00:00Z', deliveredBefore: '2023-01-01T00:00:00Z', abandonedBefore: '2023-01-01T00:00:00Z', now: '2025-01-01T00:00:00Z' };
+      channel.subscribe(subscriber);
+      expect(await store.pruneHistory(options)).toMatchObject({ runsDeleted: 2_499 });
+    } finally {
+      channel.unsubscribe(subscriber);
+      await store.close();
+    }
+    // Pruning reads 1,000 + 1,000 + 500 runs (3 calls); indexing running runs reads the one
+    // left (1), then one read of running runs (1) and of delivered entries per channel (2).
+    expect(commands.filter((c) => /^eval(sha)?$/i.test(c))).toHaveLength(3 + 1 + 1 + 2);
+    expect(await admin.zcard(`${prefix}:run:all`)).toBe(1);
+    expect(await admin.zcard(`${prefix}:run:k:mrr`)).toBe(1);
+    expect(await admin.hlen(`${prefix}:run:rec`)).toBe(1);
+    expect(await admin.hlen(`${prefix}:run:meta`)).toBe(1);
+    await deletePrefix(admin, prefix);
+  });
+
   it('reconnects after redis-server restarts or crashes mid-use and finds its data (AOF on)', async () => {
     // appendfsync always: even the SIGKILL below loses nothing that was acknowledged.
     const durable = await startRedisServer({ appendonly: true, args: ['--appendfsync', 'always'] });

@@ -4,6 +4,7 @@ import { dp, health, outboxEntry, progress, run, transition } from './contract-d
 import { defineDatapointContract } from './datapoints.contract.ts';
 import { defineOutboxContract } from './outbox.contract.ts';
 import { defineRecordContract } from './records.contract.ts';
+import { defineRetentionContract } from './retention.contract.ts';
 
 /**
  * A fresh, empty store for one test. `reopen` closes the current store (if still
@@ -38,6 +39,7 @@ export function defineStoreContractTests(name: string, factory: () => Promise<St
     defineDatapointContract(() => store);
     defineRecordContract(() => store);
     defineOutboxContract(() => store);
+    defineRetentionContract(() => store);
 
     describe('lifecycle', () => {
       it('keeps everything across close and reopen', async () => {

@@ -3,6 +3,7 @@ import { ConfigValidationError, formatIssue } from '../../config/catalog.ts';
 import { EmbeddedScheduler } from '../../schedule/embedded.scheduler.ts';
 import { scheduleIssues } from '../../schedule/schedule-issues.ts';
 import { runSync } from '../../sync/run-sync.ts';
+import { applyRetention } from '../../sync/retention.ts';
 import { checkStaleness } from '../../sync/staleness.ts';
 import { startOperations } from '../../server/operations.ts';
 import { createApp, type App, type GlobalOptions } from '../app.ts';
@@ -12,6 +13,9 @@ import { ConfigError } from '../../sdk/errors.ts';
 
 const STALENESS_CHECK_MS = 60_000;
 const DISPATCH_INTERVAL_MS = 1_000;
+/** Retention (settings.retention): once shortly after start, off the first syncs' heels, then hourly. */
+const RETENTION_FIRST_MS = 3_000;
+const RETENTION_EVERY_MS = 3_600_000;
 
 export function registerStart(program: Command): void {
   const command = program
@@ -62,6 +66,23 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
   }, STALENESS_CHECK_MS);
   staleness.unref();
 
+  // One pass at a time: a first pass over years of history may outlast the hour.
+  let pruning: Promise<void> | undefined;
+  const prune = () => {
+    pruning ??= applyRetention(app.catalog.settings.retention, app.store, logger, new Date())
+      .then(
+        () => undefined,
+        (err: unknown) => logger.error({ err }, 'retention pass failed; the next one tries again'),
+      )
+      .finally(() => {
+        pruning = undefined;
+      });
+  };
+  const firstRetention = setTimeout(prune, RETENTION_FIRST_MS);
+  firstRetention.unref();
+  const retention = setInterval(prune, RETENTION_EVERY_MS);
+  retention.unref();
+
   const onHangup = () => {
     app
       .reload()
@@ -87,6 +108,8 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
       process.off('SIGINT', shutdown);
       process.off('SIGHUP', onHangup);
       clearInterval(staleness);
+      clearTimeout(firstRetention);
+      clearInterval(retention);
       const timeout = app.catalog.settings.shutdownTimeout;
       logger.info({ signal, timeoutMs: timeout }, 'shutting down: no new syncs; waiting for in-flight ones');
       void scheduler
@@ -95,6 +118,8 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
           if (!finished) logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted');
           return ops?.server.close();
         })
+        // A retention pass in progress finishes its batch before the store closes.
+        .then(() => pruning)
         .then(() => app.close())
         .then(() => {
           logger.info('stopped');

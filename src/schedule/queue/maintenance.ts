@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { openQueue, Worker } from './bullmq.ts';
-import { bullPrefix, DISPATCH_QUEUE, STALENESS_QUEUE } from './queue-names.ts';
+import { bullPrefix, DISPATCH_QUEUE, RETENTION_QUEUE, STALENESS_QUEUE } from './queue-names.ts';
 import type { QueueSettings } from './queue-settings.ts';
 import { throttledErrorLog } from './throttled-log.ts';
 
@@ -14,12 +14,15 @@ export interface MaintenancePasses {
   dispatch(): Promise<unknown>;
   /** One no_data check over every KPI. */
   staleness(): Promise<unknown>;
+  /** One retention pass: old runs and delivered outbox entries deleted, interrupted runs marked. */
+  retention(): Promise<unknown>;
 }
 
 function passes(settings: QueueSettings): [name: keyof MaintenancePasses, queue: string, everyMs: number][] {
   return [
     ['dispatch', DISPATCH_QUEUE, settings.dispatchEveryMs],
     ['staleness', STALENESS_QUEUE, settings.stalenessEveryMs],
+    ['retention', RETENTION_QUEUE, settings.retentionEveryMs],
   ];
 }
 

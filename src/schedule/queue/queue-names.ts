@@ -4,6 +4,7 @@
  *   P:q:sync:*              BullMQ queue of sync jobs (one job = one KPI's whole sync)
  *   P:q:dispatch:*          BullMQ queue of outbox delivery passes (one at a time, cluster-wide)
  *   P:q:staleness:*         BullMQ queue of no_data checks (one at a time, cluster-wide)
+ *   P:q:retention:*         BullMQ queue of retention passes (one at a time, cluster-wide)
  *   P:lock:reconcile        string   the scheduler replica reconciling right now
  *   P:lease:kpi:<kpi>       string   the job syncing this KPI (at most one), with a TTL
  *   P:lease:conn:<conn>     zset     jobs syncing against this connection → lease expiry
@@ -39,3 +40,5 @@ export function connectionRateKey(prefix: string, connectionId: string): string 
 export const DISPATCH_QUEUE = 'dispatch';
 /** no_data checks: one at a time across every worker. */
 export const STALENESS_QUEUE = 'staleness';
+/** Retention passes (settings.retention): one at a time across every worker. */
+export const RETENTION_QUEUE = 'retention';

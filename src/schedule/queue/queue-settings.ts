@@ -34,6 +34,8 @@ export interface QueueSettings {
   dispatchEveryMs: number;
   /** How often KPIs without a recent successful sync are checked for no_data. */
   stalenessEveryMs: number;
+  /** How often old history is pruned (settings.retention). */
+  retentionEveryMs: number;
   /** ms that in-flight syncs get to finish on SIGTERM. */
   shutdownTimeoutMs: number;
   /** Caps per connection id. */
@@ -59,6 +61,7 @@ export function queueSettingsFor(catalog: Catalog, overrides: Partial<QueueSetti
     maxStalledCount: 2,
     dispatchEveryMs: 2_000,
     stalenessEveryMs: 60_000,
+    retentionEveryMs: 3_600_000,
     shutdownTimeoutMs: catalog.settings.shutdownTimeout,
     // A listed connection's caps replace the default's, so `{}` lifts them for that one.
     limitsFor: (connectionId) => limits[connectionId] ?? limits.default ?? {},

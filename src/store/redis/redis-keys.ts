@@ -18,7 +18,8 @@ export class RedisKeys {
   readonly schema: string;
   readonly health: string;
   readonly cursors: string;
-  readonly runs: { records: string; meta: string; seq: string; all: string };
+  /** `running`: runs whose status is running; `runningIndexed`: set once `running` covers runs saved before it existed. */
+  readonly runs: { records: string; meta: string; seq: string; all: string; running: string; runningIndexed: string };
   /** In the order the outbox scripts expect: records, meta, seq, due, then one index per (status, channel). */
   readonly outbox: string[];
 
@@ -34,7 +35,14 @@ export class RedisKeys {
     this.schema = `${p}schema`;
     this.health = `${p}health`;
     this.cursors = `${p}cursor`;
-    this.runs = { records: `${p}run:rec`, meta: `${p}run:meta`, seq: `${p}run:seq`, all: `${p}run:all` };
+    this.runs = {
+      records: `${p}run:rec`,
+      meta: `${p}run:meta`,
+      seq: `${p}run:seq`,
+      all: `${p}run:all`,
+      running: `${p}run:running`,
+      runningIndexed: `${p}run:running-indexed`,
+    };
     this.outbox = [`${p}ob:rec`, `${p}ob:meta`, `${p}ob:seq`, `${p}ob:due`];
     for (const status of OUTBOX_STATUSES) {
       for (const channel of OUTBOX_CHANNELS) this.outbox.push(`${p}ob:ix:${status}:${channel}`);

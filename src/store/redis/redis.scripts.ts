@@ -4,10 +4,13 @@ import type { Redis } from 'ioredis';
  * The Redis store's Lua scripts. A script runs atomically on the server, so every
  * read-modify-write (upsert, dedupe, enqueue-if-absent) is one round trip with no
  * interleaving; ioredis sends EVALSHA and falls back to EVAL after a server restart
- * flushed the script cache. Every key a script touches arrives in KEYS (except the
- * old per-KPI run index when a run changes KPI), and scripts never decode or
- * re-encode numbers: Lua's %.14g would round doubles. Values are compared as the
- * JSON text JavaScript wrote, which is the same for equal doubles.
+ * flushed the script cache. Every key a script touches arrives in KEYS, except the
+ * per-KPI run indexes of a run changing KPI and of runs being pruned (named from
+ * the run's meta; under one prefix, with a {hash tag} in it on a Redis Cluster,
+ * they share the slot of the rest). Scripts never re-encode records: Lua's %.14g
+ * would round doubles (the retention scripts decode one only to read its status).
+ * Values are compared as the JSON text JavaScript wrote, which is the same for
+ * equal doubles.
  * https://redis.io/docs/latest/develop/interactive/programmability/eval-intro/
  */
 
@@ -84,18 +87,20 @@ return written`,
   },
   /**
    * KEYS: zset, hash. ARGV: min, max, rev ('1' or '0'), limit or '', where the
-   * record id starts in a member. Members in score order, then their hash values.
+   * record id starts in a member, and optionally how many members to skip (with a
+   * limit). Members in score order, then their hash values.
    */
   ksRange: {
     readOnly: true,
     lua: `${HMGET_CHUNKED}
 local members
+local skip = ARGV[6] or 0
 if ARGV[3] == '1' then
   if ARGV[4] == '' then members = redis.call('ZRANGE', KEYS[1], ARGV[2], ARGV[1], 'BYSCORE', 'REV')
-  else members = redis.call('ZRANGE', KEYS[1], ARGV[2], ARGV[1], 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[4]) end
+  else members = redis.call('ZRANGE', KEYS[1], ARGV[2], ARGV[1], 'BYSCORE', 'REV', 'LIMIT', skip, ARGV[4]) end
 else
   if ARGV[4] == '' then members = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE')
-  else members = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE', 'LIMIT', 0, ARGV[4]) end
+  else members = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE', 'LIMIT', skip, ARGV[4]) end
 end
 local from = tonumber(ARGV[5])
 local ids = {}
@@ -162,9 +167,10 @@ redis.call('RPUSH', KEYS[1], ARGV[1] .. '\\n' .. ARGV[2])
 return 1`,
   },
   /**
-   * KEYS: records, meta, seq, all-runs zset, this KPI's zset. ARGV: id, record,
-   * startedMs, kpi, per-KPI key prefix. meta = seq(16) kpi; the seq survives a
-   * re-save, so a run keeps its place among runs that started at the same instant.
+   * KEYS: records, meta, seq, all-runs zset, this KPI's zset, running-runs zset.
+   * ARGV: id, record, startedMs, kpi, per-KPI key prefix, '1' when the run is
+   * running. meta = seq(16) kpi; the seq survives a re-save, so a run keeps its place
+   * among runs that started at the same instant.
    */
   ksSaveRun: {
     lua: `
@@ -182,12 +188,132 @@ redis.call('HSET', KEYS[2], id, seq .. kpi)
 redis.call('HSET', KEYS[1], id, ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], seq .. ':' .. id)
 redis.call('ZADD', KEYS[5], ARGV[3], seq .. ':' .. id)
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[6], ARGV[3], seq .. ':' .. id)
+else redis.call('ZREM', KEYS[6], seq .. ':' .. id) end
 return 1`,
+  },
+  /*
+   * Retention (RedisStore.pruneHistory). Each call handles at most one batch (the
+   * caller's limit), so no script blocks Redis for long; the caller loops.
+   */
+  /**
+   * KEYS: all-runs zset, records, running-runs zset. ARGV: rank to start at, how
+   * many. Adds the runs in that rank range whose record is running to the running
+   * zset: builds it for runs saved before it existed. Returns how many it read.
+   */
+  ksIndexRunning: {
+    lua: `
+local from = tonumber(ARGV[1])
+local r = redis.call('ZRANGE', KEYS[1], from, from + tonumber(ARGV[2]) - 1, 'WITHSCORES')
+for i = 1, #r, 2 do
+  local json = redis.call('HGET', KEYS[2], string.sub(r[i], 18))
+  if json and cjson.decode(json).status == 'running' then redis.call('ZADD', KEYS[3], r[i + 1], r[i]) end
+end
+return #r / 2`,
+  },
+  /**
+   * KEYS: running-runs zset, records. ARGV: beforeMs, limit. The oldest members that
+   * started before beforeMs, each followed by its record ('' when there is none).
+   */
+  ksRunningBefore: {
+    readOnly: true,
+    lua: `
+local members = redis.call('ZRANGE', KEYS[1], '-inf', '(' .. ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2])
+local out = {}
+for i = 1, #members do
+  out[#out + 1] = members[i]
+  out[#out + 1] = redis.call('HGET', KEYS[2], string.sub(members[i], 18)) or ''
+end
+return out`,
+  },
+  /**
+   * KEYS: records, running-runs zset. ARGV: per run member, the record as read,
+   * the interrupted record. Replaces a record only if it is still the one read (its
+   * process may have finished it meanwhile); drops a member whose run is gone or no
+   * longer running. Returns { replaced, dropped from the running zset }.
+   */
+  ksAbandonRuns: {
+    lua: `
+local replaced, dropped = 0, 0
+for i = 1, #ARGV, 3 do
+  local member = ARGV[i]
+  local id = string.sub(member, 18)
+  local current = redis.call('HGET', KEYS[1], id)
+  if current and current == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], id, ARGV[i + 2])
+    replaced = replaced + 1
+    dropped = dropped + redis.call('ZREM', KEYS[2], member)
+  elseif not current or cjson.decode(current).status ~= 'running' then
+    dropped = dropped + redis.call('ZREM', KEYS[2], member)
+  end
+end
+return { replaced, dropped }`,
+  },
+  /**
+   * KEYS: records, meta, all-runs zset, running-runs zset. ARGV: beforeMs, how many
+   * of those runs to skip (the ones earlier batches kept), limit, per-KPI key prefix.
+   * Deletes every run of the batch but the latest of its KPI (the first member of
+   * its KPI's zset in listRuns' order), from every hash and zset. An all-runs member
+   * without a record is dropped. Returns { read, kept, deleted }.
+   */
+  ksPruneRuns: {
+    lua: `
+local members = redis.call('ZRANGE', KEYS[3], '-inf', '(' .. ARGV[1], 'BYSCORE', 'LIMIT', ARGV[2], ARGV[3])
+local kept, deleted = 0, 0
+for i = 1, #members do
+  local member = members[i]
+  local id = string.sub(member, 18)
+  local meta = redis.call('HGET', KEYS[2], id)
+  if not meta then
+    redis.call('ZREM', KEYS[3], member)
+  else
+    local index = ARGV[4] .. string.sub(meta, 17)
+    if redis.call('ZRANGE', index, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1] == member then
+      kept = kept + 1
+    else
+      redis.call('HDEL', KEYS[1], id)
+      redis.call('HDEL', KEYS[2], id)
+      redis.call('ZREM', KEYS[3], member)
+      redis.call('ZREM', index, member)
+      redis.call('ZREM', KEYS[4], member)
+      deleted = deleted + 1
+    end
+  end
+end
+return { #members, kept, deleted }`,
+  },
+  /**
+   * KEYS: outbox keys. ARGV: the delivered status code, then entry ids. Deletes each
+   * entry that is still delivered from the records, meta and its listing index
+   * (delivered entries are never in the due zset). Returns how many it deleted.
+   */
+  ksDeleteDelivered: {
+    lua: `
+local deleted = 0
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local meta = redis.call('HGET', KEYS[2], id)
+  if meta and string.sub(meta, 34, 34) == ARGV[1] then
+    local s, c = tonumber(ARGV[1]), tonumber(string.sub(meta, 35, 35))
+    redis.call('ZREM', KEYS[5 + s * 2 + c], string.sub(meta, 1, 16) .. ':' .. id)
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    deleted = deleted + 1
+  end
+end
+return deleted`,
   },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type Reply<N extends ScriptName> = N extends 'ksRange' | 'ksListOutbox' ? (string | null)[] : number;
+interface ListReplies {
+  ksRange: (string | null)[];
+  ksListOutbox: (string | null)[];
+  ksRunningBefore: string[];
+  ksAbandonRuns: [replaced: number, dropped: number];
+  ksPruneRuns: [read: number, kept: number, deleted: number];
+}
+type Reply<N extends ScriptName> = N extends keyof ListReplies ? ListReplies[N] : number;
 
 /** A script call: keys, then arguments; one EVALSHA round trip. */
 export type ScriptCall = <N extends ScriptName>(name: N, keys: string[], args: (string | number)[]) => Promise<Reply<N>>;

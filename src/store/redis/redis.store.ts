@@ -11,6 +11,8 @@
  *   P:kr:<kr>                list    `[value,progress,track]\n` + KrProgress JSON, in record order
  *   P:run:rec / P:run:meta   hash    run id → SyncRun JSON / seq(16) + kpi
  *   P:run:all, P:run:k:<kpi> zset    `seq:id` scored by start ms (seq breaks ties, kept on re-save)
+ *   P:run:running            zset    the same members, only of runs whose status is running
+ *   P:run:running-indexed    string  set once P:run:running also covers runs saved before it existed
  *   P:run:seq, P:ob:seq      string  insertion counters
  *   P:cursor                 hash    scope → cursor JSON
  *   P:ob:rec / P:ob:meta     hash    outbox id → OutboxEntry JSON / seq + created + status + channel
@@ -18,16 +20,19 @@
  *   P:ob:ix:<status>:<chan>  zset    `seq:id` scored by created ms, for listings
  *
  * Every multi-key change is one Lua script (redis.scripts.ts), so it is atomic and
- * one round trip: an upsert of 1,000 datapoints is a single EVALSHA.
+ * one round trip: an upsert of 1,000 datapoints is a single EVALSHA. Retention
+ * (pruneHistory) is one script per batch of 1,000 records instead, so deleting
+ * months of history never blocks Redis for more than milliseconds at a time.
  */
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../../domain/types.ts';
 import { KsError } from '../../sdk/errors.ts';
-import type { DatapointQuery, OutboxEntry, OutboxQuery, Store, SyncRun, UpsertOptions, UpsertResult } from '../store.ts';
+import type { DatapointQuery, OutboxEntry, OutboxQuery, PruneOptions, PruneResult, Store, SyncRun, UpsertOptions, UpsertResult } from '../store.ts';
 import { checkLimit as limitOf, instant, invalidInput } from '../store-input.ts';
+import { checkPruneOptions, deliveredBefore, interruptedRun, PRUNE_BATCH } from '../prune-input.ts';
 import { toRedisStoreError } from './redis-errors.ts';
-import { RedisKeys } from './redis-keys.ts';
+import { OUTBOX_CHANNELS, OUTBOX_STATUS, RedisKeys } from './redis-keys.ts';
 import {
   datapointIdentity,
   datapointRest,
@@ -200,13 +205,14 @@ class RedisStore implements Store {
   saveRun(run: SyncRun): Promise<void> {
     return this.#do('saveRun', async () => {
       const startedMs = instant('saveRun', 'startedAt', run.startedAt);
-      const { records, meta, seq, all } = this.#keys.runs;
-      await this.#script('ksSaveRun', [records, meta, seq, all, this.#keys.runsOfKpi(run.kpi)], [
+      const { records, meta, seq, all, running } = this.#keys.runs;
+      await this.#script('ksSaveRun', [records, meta, seq, all, this.#keys.runsOfKpi(run.kpi), running], [
         run.id,
         JSON.stringify(run),
         String(startedMs),
         run.kpi,
         this.#keys.runsOfKpiPrefix,
+        run.status === 'running' ? '1' : '0',
       ]);
     });
   }
@@ -271,6 +277,18 @@ class RedisStore implements Store {
     });
   }
 
+  pruneHistory(options: PruneOptions): Promise<PruneResult> {
+    return this.#do('pruneHistory', async () => {
+      const { runsMs, deliveredMs, abandonedMs, now } = checkPruneOptions(options);
+      const runsDeleted = await this.#pruneRuns(runsMs);
+      await this.#indexRunning();
+      const runsAbandoned = await this.#abandonRuns(abandonedMs, now);
+      let outboxDeleted = 0;
+      for (const channel of OUTBOX_CHANNELS) outboxDeleted += await this.#pruneDelivered(channel, deliveredMs);
+      return { runsDeleted, outboxDeleted, runsAbandoned };
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -286,6 +304,79 @@ class RedisStore implements Store {
     } catch {
       this.#redis.disconnect();
     }
+  }
+
+  /**
+   * Fills P:run:running from every stored run, once: keys written before that index
+   * existed have running runs only P:run:all knows about. Ranks are stable enough
+   * for a walk: new runs start now, at the end of P:run:all.
+   */
+  async #indexRunning(): Promise<void> {
+    const { all, records, running, runningIndexed } = this.#keys.runs;
+    if (await this.#redis.exists(runningIndexed)) return;
+    for (let from = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; from += read) {
+      read = await this.#script('ksIndexRunning', [all, records, running], [from, PRUNE_BATCH]);
+    }
+    await this.#redis.set(runningIndexed, '1');
+  }
+
+  /** Marks runs still running that started before `beforeMs` as interrupted, a batch per round. */
+  async #abandonRuns(beforeMs: number, now: string): Promise<number> {
+    const { records, running } = this.#keys.runs;
+    let abandoned = 0;
+    for (;;) {
+      const pairs = await this.#script('ksRunningBefore', [running, records], [beforeMs, PRUNE_BATCH]);
+      const args: string[] = [];
+      for (let i = 0; i < pairs.length; i += 2) {
+        const [member, json] = [pairs[i]!, pairs[i + 1]!];
+        const run = json === '' ? undefined : (JSON.parse(json) as SyncRun);
+        // A run that is gone or no longer running is only dropped from the index:
+        // no record equals '', so the script replaces nothing for it.
+        if (run?.status === 'running') args.push(member, json, JSON.stringify(interruptedRun(run, now)));
+        else args.push(member, '', '');
+      }
+      if (args.length === 0) return abandoned;
+      const [replaced, dropped] = await this.#script('ksAbandonRuns', [records, running], args);
+      abandoned += replaced;
+      // dropped 0: every member changed since it was read and is still running; the next pass looks again.
+      if (pairs.length / 2 < PRUNE_BATCH || dropped === 0) return abandoned;
+    }
+  }
+
+  /** Deletes runs that started before `beforeMs`, but the latest of each KPI, a batch per script call. */
+  async #pruneRuns(beforeMs: number): Promise<number> {
+    const { records, meta, all, running } = this.#keys.runs;
+    let deleted = 0;
+    // Kept runs stay in P:run:all ahead of the rest, so each batch skips those kept so far.
+    for (let skip = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; ) {
+      const [batchRead, kept, batchDeleted] = await this.#script('ksPruneRuns', [records, meta, all, running], [
+        beforeMs,
+        skip,
+        PRUNE_BATCH,
+        this.#keys.runsOfKpiPrefix,
+      ]);
+      [read, skip, deleted] = [batchRead, skip + kept, deleted + batchDeleted];
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes one channel's delivered entries delivered before `beforeMs`. The
+   * delivered index is scored by creation, so candidates are read (created before
+   * the cutoff), their deliveredAt checked here (Lua cannot compare ISO instants
+   * with offsets), and the ones due deleted by a script that re-checks the status.
+   */
+  async #pruneDelivered(channel: OutboxEntry['channel'], beforeMs: number): Promise<number> {
+    const [index] = this.#keys.outboxIndexes(['delivered'], channel) as [string];
+    const records = this.#keys.outbox[0]!;
+    let deleted = 0;
+    for (let skip = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; ) {
+      const values = await this.#script('ksRange', [index, records], ['-inf', `(${beforeMs}`, '0', PRUNE_BATCH, ID_AT.seq, skip]);
+      const due = parseRecords<OutboxEntry>(values).filter((entry) => deliveredBefore(entry, beforeMs));
+      const batchDeleted = due.length === 0 ? 0 : await this.#script('ksDeleteDelivered', this.#keys.outbox, [OUTBOX_STATUS.delivered, ...due.map((e) => e.id)]);
+      [read, skip, deleted] = [values.length, skip + values.length - batchDeleted, deleted + batchDeleted];
+    }
+    return deleted;
   }
 
   /** Records of a sorted index, in score order (`rev`: highest first), at most `limit`. */

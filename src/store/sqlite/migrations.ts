@@ -90,6 +90,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_created ON outbox (created_ms);
     `,
   },
+  {
+    version: 3,
+    name: 'index of running sync runs',
+    // Partial: it holds only the runs in flight (and those whose process died), so
+    // the hourly retention pass finds interrupted runs without reading all history.
+    sql: `
+      CREATE INDEX sync_runs_running ON sync_runs (started_ms) WHERE status = 'running';
+    `,
+  },
 ];
 
 export interface MigrationOutcome {

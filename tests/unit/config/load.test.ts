@@ -17,7 +17,13 @@ describe('loadCatalog on a valid multi-file folder', () => {
 
   it('applies settings defaults on top of the one settings block', async () => {
     const catalog = await loadCatalog(VALID, { connectors: registry, env });
-    expect(catalog.settings).toEqual({ concurrency: 2, shutdownTimeout: 30_000, runOnStart: true, server: { enabled: true, host: '127.0.0.1', port: 8787 } });
+    expect(catalog.settings).toEqual({
+      concurrency: 2,
+      shutdownTimeout: 30_000,
+      runOnStart: true,
+      server: { enabled: true, host: '127.0.0.1', port: 8787 },
+      retention: { runs: '30d', delivered: '30d', abandonAfter: '1h' },
+    });
   });
 
   it('loads connections with their connector, parsed settings and base folder', async () => {
