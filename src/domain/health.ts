@@ -79,25 +79,27 @@ export function evaluateHealth(
   const seen = classify(policy.band, point.value, from, policy.hysteresis ?? 0);
 
   if (previous === undefined || from === 'no_data') return changed(from, seen, point, at);
-  if (seen === from) return { record: { state: from, since: previous.since, lastPeriod: point.period, lastValue: point.value } };
+  if (seen === from) return { record: { state: from, since: previous.since, lastPeriod: point.period, lastValue: point.value, checkedAt: at } };
 
   const samePeriod = previous.lastPeriod === point.period;
   let count = 1;
   if (seen === previous.pendingState) count = samePeriod ? (previous.pendingCount ?? 1) : (previous.pendingCount ?? 0) + 1;
   if (count >= needed) return changed(from, seen, point, at);
   return {
-    record: { state: from, since: previous.since, pendingState: seen, pendingCount: count, lastPeriod: point.period, lastValue: point.value },
+    record: { state: from, since: previous.since, pendingState: seen, pendingCount: count, lastPeriod: point.period, lastValue: point.value, checkedAt: at },
   };
 }
 
 function changed(from: HealthState, to: HealthState, point: { value: number; period: string }, at: string): HealthEvaluation {
-  const record: HealthRecord = { state: to, since: at, lastPeriod: point.period, lastValue: point.value };
+  const record: HealthRecord = { state: to, since: at, lastPeriod: point.period, lastValue: point.value, checkedAt: at };
   return from === to ? { record } : { record, transition: { from, to } };
 }
 
 /**
  * `no_data` once a KPI has had no successful sync for `staleAfterMs` (an elapsed time of
- * exactly `staleAfterMs` counts as stale); `lastSuccessAt` undefined means none ever.
+ * exactly `staleAfterMs` counts as stale): neither `lastSuccessAt` (the newest ok run
+ * the caller found) nor the record's own `checkedAt` is that recent. Both undefined
+ * means none ever.
  * Returns undefined when nothing changes: the KPI is fresh (recovery is the next
  * evaluateHealth's job) or already `no_data` (a KPI never evaluated is `no_data` too).
  * The stale record keeps the last period and value for display.
@@ -111,13 +113,17 @@ export function evaluateStaleness(
   if (previous === undefined || previous.state === 'no_data') return undefined;
   const nowMs = instantMs(now, 'UTC');
   if (nowMs === undefined) throw new RangeError(`now is not an instant: ${JSON.stringify(now)}`);
-  if (lastSuccessAt !== undefined) {
-    const lastMs = instantMs(lastSuccessAt, 'UTC');
-    if (lastMs === undefined) throw new RangeError(`lastSuccessAt is not an instant: ${JSON.stringify(lastSuccessAt)}`);
+  // The record's checkedAt is the last successful sync that evaluated it: it still
+  // counts when the run history no longer shows that success (pruned, or past a page).
+  for (const success of [lastSuccessAt, previous.checkedAt]) {
+    if (success === undefined) continue;
+    const lastMs = instantMs(success, 'UTC');
+    if (lastMs === undefined) throw new RangeError(`lastSuccessAt is not an instant: ${JSON.stringify(success)}`);
     if (nowMs - lastMs < staleAfterMs) return undefined;
   }
   const record: HealthRecord = { state: 'no_data', since: now };
   if (previous.lastPeriod !== undefined) record.lastPeriod = previous.lastPeriod;
   if (previous.lastValue !== undefined) record.lastValue = previous.lastValue;
+  if (previous.checkedAt !== undefined) record.checkedAt = previous.checkedAt;
   return { record, transition: { from: previous.state, to: 'no_data' } };
 }

@@ -67,6 +67,12 @@ export interface HealthRecord {
   /** Period of the datapoint that was last evaluated. */
   lastPeriod?: string;
   lastValue?: number;
+  /**
+   * When a successful sync last evaluated it. Staleness reads this, not the run
+   * history: runs are pruned and listed a page at a time, so a long failure streak
+   * would otherwise hide the last success.
+   */
+  checkedAt?: string;
 }
 
 export interface HealthTransition {

@@ -15,6 +15,7 @@ export async function checkStaleness(catalog: Catalog, store: Store, logger: Log
   for (const kpi of catalog.kpis.values()) {
     if (!kpi.health) continue;
     const staleAfterMs = kpi.health.staleAfter ? parseDuration(kpi.health.staleAfter) : defaultStaleAfterMs(kpi.interval);
+    // A page of recent runs; the health record's checkedAt covers a success older than that.
     const runs = await store.listRuns({ kpi: kpi.id, limit: 100 });
     const lastSuccess = runs.find((run) => run.status === 'ok')?.finishedAt;
     const previous = await store.getHealth(kpi.id);

@@ -94,7 +94,7 @@ describe('evaluateHealth', () => {
   it('applies the first classification at once, from no_data', () => {
     const first = evaluateHealth({ band: CHURN, consecutive: 3 }, undefined, { value: 9, period: day(1) }, at(1));
     expect(first).toEqual({
-      record: { state: 'critical', since: at(1), lastPeriod: day(1), lastValue: 9 },
+      record: { state: 'critical', since: at(1), lastPeriod: day(1), lastValue: 9, checkedAt: at(1) },
       transition: { from: 'no_data', to: 'critical' },
     });
     const stale: HealthRecord = { state: 'no_data', since: at(1), lastPeriod: day(1), lastValue: 9 };
@@ -104,7 +104,7 @@ describe('evaluateHealth', () => {
   it('returns no transition while the state holds', () => {
     const result = run({ band: CHURN }, [1, 2, 3]);
     expect(result.transitions).toEqual(['no_data→ok@1']);
-    expect(result.record).toEqual({ state: 'ok', since: at(1), lastPeriod: day(3), lastValue: 3 });
+    expect(result.record).toEqual({ state: 'ok', since: at(1), lastPeriod: day(3), lastValue: 3, checkedAt: at(3) });
   });
 
   it('changes state only after N consecutive distinct periods', () => {
@@ -119,7 +119,7 @@ describe('evaluateHealth', () => {
     const a = run(policy, [5, 8, 9]).record!;
     expect(a).toMatchObject({ state: 'ok', since: at(1), pendingState: 'critical', pendingCount: 2 });
     const b = evaluateHealth(policy, a, { value: 5, period: day(4) }, at(4));
-    expect(b.record).toEqual({ state: 'ok', since: at(1), lastPeriod: day(4), lastValue: 5 });
+    expect(b.record).toEqual({ state: 'ok', since: at(1), lastPeriod: day(4), lastValue: 5, checkedAt: at(4) });
     expect(b.transition).toBeUndefined();
   });
 
@@ -210,6 +210,17 @@ describe('evaluateStaleness', () => {
     expect(evaluateStaleness(critical, undefined, '2026-03-01T00:00:01Z', DAY)?.transition).toEqual({ from: 'critical', to: 'no_data' });
     expect(evaluateStaleness({ state: 'no_data', since: 'x' }, undefined, '2026-03-09T00:00:00Z', DAY)).toBeUndefined();
     expect(evaluateStaleness(undefined, undefined, '2026-03-09T00:00:00Z', DAY)).toBeUndefined();
+  });
+
+  it("counts the record's own checkedAt as a success the run history may no longer show", () => {
+    const checked: HealthRecord = { ...ok, checkedAt: '2026-03-02T10:00:00Z' };
+    // No ok run in the history the caller read (a long failure streak, or pruned runs).
+    expect(evaluateStaleness(checked, undefined, '2026-03-03T10:00:00Z', 2 * DAY)).toBeUndefined();
+    // An older ok run does not make a newer checkedAt stale, nor the other way round.
+    expect(evaluateStaleness(checked, '2026-02-01T00:00:00Z', '2026-03-03T10:00:00Z', 2 * DAY)).toBeUndefined();
+    expect(evaluateStaleness({ ...ok, checkedAt: '2026-02-01T00:00:00Z' }, '2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z', 2 * DAY)).toBeUndefined();
+    const stale = evaluateStaleness(checked, undefined, '2026-03-04T10:00:00Z', 2 * DAY);
+    expect(stale?.record).toEqual({ state: 'no_data', since: '2026-03-04T10:00:00Z', lastPeriod: day(1), lastValue: 4, checkedAt: '2026-03-02T10:00:00Z' });
   });
 
   it('throws for unreadable instants', () => {
