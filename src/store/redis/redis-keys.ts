@@ -6,6 +6,9 @@ export const OUTBOX_CHANNEL = { alert: 0, push: 1 } as const;
 export const OUTBOX_STATUSES = Object.keys(OUTBOX_STATUS) as (keyof typeof OUTBOX_STATUS)[];
 export const OUTBOX_CHANNELS = Object.keys(OUTBOX_CHANNEL) as (keyof typeof OUTBOX_CHANNEL)[];
 
+/** Where the record id starts in a member: `ms`, `seq:id`, `created seq:id`. */
+export const ID_AT = { datapoint: 1, seq: 18, due: 35 } as const;
+
 /**
  * Every key the Redis store uses, built from one prefix. A key is
  * `<prefix>:<kind>:<id>` where `kind` is fixed and `id` (a KPI, KR) is the whole

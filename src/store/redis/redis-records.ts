@@ -1,7 +1,7 @@
 import type { Datapoint, KrProgress } from '../../domain/types.ts';
 import type { OutboxEntry } from '../store.ts';
-import { checkOutboxEntry } from '../store-input.ts';
-import { OUTBOX_CHANNEL, OUTBOX_STATUS, sortableMs } from './redis-keys.ts';
+import { checkOutboxEntry, invalidInput } from '../store-input.ts';
+import { OUTBOX_CHANNEL, OUTBOX_STATUS, sortableMs, type RedisKeys } from './redis-keys.ts';
 
 /*
  * How records become Redis values and script arguments. A datapoint or KR record is
@@ -16,6 +16,32 @@ export function datapointIdentity(point: Datapoint): string {
 
 export function datapointRest(point: Datapoint): string {
   return JSON.stringify([point.period, point.observedAt]);
+}
+
+/**
+ * The keys and arguments of ksUpsertDatapoints: an (index zset, hash) pair per KPI;
+ * `closed`, then per point its KPI's pair number, period ms, identity and rest.
+ * Everything is validated before the script runs: a Lua error midway would not
+ * roll back what the script had already written.
+ */
+export function upsertArgs(redisKeys: RedisKeys, points: Datapoint[], closed: string): { keys: string[]; args: (string | number)[] } {
+  const pairs = new Map<string, number>();
+  const keys: string[] = [];
+  const args: (string | number)[] = [closed];
+  for (const point of points) {
+    const { kpi, period, value } = point;
+    const ms = Date.parse(period);
+    if (Number.isNaN(ms)) throw invalidInput('upsertDatapoints', `KPI "${kpi}": period "${period}" is not an ISO instant`);
+    if (!Number.isFinite(value)) throw invalidInput('upsertDatapoints', `KPI "${kpi}" at ${period}: value ${value} is not finite`);
+    let pair = pairs.get(kpi);
+    if (pair === undefined) {
+      pair = pairs.size + 1;
+      pairs.set(kpi, pair);
+      keys.push(redisKeys.datapointIndex(kpi), redisKeys.datapoints(kpi));
+    }
+    args.push(pair, String(ms), datapointIdentity(point), datapointRest(point));
+  }
+  return { keys, args };
 }
 
 export function decodeDatapoint(kpi: string, stored: string): Datapoint {

@@ -98,6 +98,23 @@ export function createRedisConnection(url: string, logger: Logger, options: Redi
 }
 
 /**
+ * Closes a connection. QUIT waits for the replies in flight; while Redis is
+ * unreachable it would sit in the offline queue for good, so then the socket is
+ * just dropped.
+ */
+export async function closeRedisConnection(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
+/**
  * Resolves once the connection is ready (ioredis keeps reconnecting meanwhile);
  * rejects when the connection is closed for good or `signal` aborts.
  */

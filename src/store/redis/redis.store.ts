@@ -21,8 +21,9 @@
  *
  * Every multi-key change is one Lua script (redis.scripts.ts), so it is atomic and
  * one round trip: an upsert of 1,000 datapoints is a single EVALSHA. Retention
- * (pruneHistory) is one script per batch of 1,000 records instead, so deleting
- * months of history never blocks Redis for more than milliseconds at a time.
+ * (pruneHistory, redis-prune.ts) is one script per batch of 1,000 records instead,
+ * so deleting months of history never blocks Redis for more than milliseconds at
+ * a time.
  */
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -30,25 +31,23 @@ import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../.
 import { KsError } from '../../sdk/errors.ts';
 import type { DatapointQuery, OutboxEntry, OutboxQuery, PruneOptions, PruneResult, Store, SyncRun, UpsertOptions, UpsertResult } from '../store.ts';
 import { checkLimit as limitOf, instant, invalidInput } from '../store-input.ts';
-import { checkPruneOptions, deliveredBefore, interruptedRun, PRUNE_BATCH } from '../prune-input.ts';
+import { checkPruneOptions } from '../prune-input.ts';
 import { toRedisStoreError } from './redis-errors.ts';
-import { OUTBOX_CHANNELS, OUTBOX_STATUS, RedisKeys } from './redis-keys.ts';
+import { ID_AT, RedisKeys } from './redis-keys.ts';
+import { pruneRedisHistory } from './redis-prune.ts';
 import {
-  datapointIdentity,
-  datapointRest,
   decodeDatapoint,
   decodeProgress,
   outboxArgs,
   parsed,
   parseRecords,
   progressIdentity,
+  upsertArgs,
 } from './redis-records.ts';
-import { checkRedis, createRedisConnection } from './redis-requirements.ts';
+import { checkRedis, closeRedisConnection, createRedisConnection } from './redis-requirements.ts';
 import { defineScripts, type ScriptCall } from './redis.scripts.ts';
 
 const SCHEMA_VERSION = 1;
-/** Where the record id starts in a member: `ms`, `seq:id`, `created seq:id`. */
-const ID_AT = { datapoint: 1, seq: 18, due: 35 } as const;
 
 export interface RedisStoreOptions {
   /** Key prefix; stores with different prefixes never see each other's data. Default `kpi-sync`. */
@@ -114,24 +113,7 @@ class RedisStore implements Store {
         closed = String(instant('upsertDatapoints', 'closedBefore', options.closedBefore));
       }
       if (points.length === 0) return { written: 0, skipped: 0 };
-      // Everything is validated before the script runs: a Lua error midway would
-      // not roll back what the script had already written.
-      const pairs = new Map<string, number>();
-      const keys: string[] = [];
-      const args: (string | number)[] = [closed];
-      for (const point of points) {
-        const { kpi, period, value } = point;
-        const ms = Date.parse(period);
-        if (Number.isNaN(ms)) throw invalidInput('upsertDatapoints', `KPI "${kpi}": period "${period}" is not an ISO instant`);
-        if (!Number.isFinite(value)) throw invalidInput('upsertDatapoints', `KPI "${kpi}" at ${period}: value ${value} is not finite`);
-        let pair = pairs.get(kpi);
-        if (pair === undefined) {
-          pair = pairs.size + 1;
-          pairs.set(kpi, pair);
-          keys.push(this.#keys.datapointIndex(kpi), this.#keys.datapoints(kpi));
-        }
-        args.push(pair, String(ms), datapointIdentity(point), datapointRest(point));
-      }
+      const { keys, args } = upsertArgs(this.#keys, points, closed);
       const written = await this.#script('ksUpsertDatapoints', keys, args);
       return { written, skipped: points.length - written };
     });
@@ -278,105 +260,15 @@ class RedisStore implements Store {
   }
 
   pruneHistory(options: PruneOptions): Promise<PruneResult> {
-    return this.#do('pruneHistory', async () => {
-      const { runsMs, deliveredMs, abandonedMs, now } = checkPruneOptions(options);
-      const runsDeleted = await this.#pruneRuns(runsMs);
-      await this.#indexRunning();
-      const runsAbandoned = await this.#abandonRuns(abandonedMs, now);
-      let outboxDeleted = 0;
-      for (const channel of OUTBOX_CHANNELS) outboxDeleted += await this.#pruneDelivered(channel, deliveredMs);
-      return { runsDeleted, outboxDeleted, runsAbandoned };
-    });
+    return this.#do('pruneHistory', async () =>
+      pruneRedisHistory({ redis: this.#redis, keys: this.#keys, script: this.#script }, checkPruneOptions(options)),
+    );
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.#owned) return;
-    // QUIT waits for the replies in flight; while Redis is unreachable it would sit
-    // in the offline queue for good, so then the socket is just dropped.
-    if (this.#redis.status !== 'ready') {
-      this.#redis.disconnect();
-      return;
-    }
-    try {
-      await this.#redis.quit();
-    } catch {
-      this.#redis.disconnect();
-    }
-  }
-
-  /**
-   * Fills P:run:running from every stored run, once: keys written before that index
-   * existed have running runs only P:run:all knows about. Ranks are stable enough
-   * for a walk: new runs start now, at the end of P:run:all.
-   */
-  async #indexRunning(): Promise<void> {
-    const { all, records, running, runningIndexed } = this.#keys.runs;
-    if (await this.#redis.exists(runningIndexed)) return;
-    for (let from = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; from += read) {
-      read = await this.#script('ksIndexRunning', [all, records, running], [from, PRUNE_BATCH]);
-    }
-    await this.#redis.set(runningIndexed, '1');
-  }
-
-  /** Marks runs still running that started before `beforeMs` as interrupted, a batch per round. */
-  async #abandonRuns(beforeMs: number, now: string): Promise<number> {
-    const { records, running } = this.#keys.runs;
-    let abandoned = 0;
-    for (;;) {
-      const pairs = await this.#script('ksRunningBefore', [running, records], [beforeMs, PRUNE_BATCH]);
-      const args: string[] = [];
-      for (let i = 0; i < pairs.length; i += 2) {
-        const [member, json] = [pairs[i]!, pairs[i + 1]!];
-        const run = json === '' ? undefined : (JSON.parse(json) as SyncRun);
-        // A run that is gone or no longer running is only dropped from the index:
-        // no record equals '', so the script replaces nothing for it.
-        if (run?.status === 'running') args.push(member, json, JSON.stringify(interruptedRun(run, now)));
-        else args.push(member, '', '');
-      }
-      if (args.length === 0) return abandoned;
-      const [replaced, dropped] = await this.#script('ksAbandonRuns', [records, running], args);
-      abandoned += replaced;
-      // dropped 0: every member changed since it was read and is still running; the next pass looks again.
-      if (pairs.length / 2 < PRUNE_BATCH || dropped === 0) return abandoned;
-    }
-  }
-
-  /** Deletes runs that started before `beforeMs`, but the latest of each KPI, a batch per script call. */
-  async #pruneRuns(beforeMs: number): Promise<number> {
-    const { records, meta, all, running } = this.#keys.runs;
-    let deleted = 0;
-    // Kept runs stay in P:run:all ahead of the rest, so each batch skips those kept so far.
-    for (let skip = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; ) {
-      const [batchRead, kept, batchDeleted] = await this.#script('ksPruneRuns', [records, meta, all, running], [
-        beforeMs,
-        skip,
-        PRUNE_BATCH,
-        this.#keys.runsOfKpiPrefix,
-      ]);
-      [read, skip, deleted] = [batchRead, skip + kept, deleted + batchDeleted];
-    }
-    return deleted;
-  }
-
-  /**
-   * Deletes one channel's delivered entries delivered before `beforeMs`. The
-   * delivered index is scored by creation, so candidates are read (created before
-   * the cutoff), their deliveredAt checked here (Lua cannot compare ISO instants
-   * with offsets), and the ones due deleted by a script that re-checks the status.
-   */
-  async #pruneDelivered(channel: OutboxEntry['channel'], beforeMs: number): Promise<number> {
-    const [index] = this.#keys.outboxIndexes(['delivered'], channel) as [string];
-    const records = this.#keys.outbox[0]!;
-    let deleted = 0;
-    for (let skip = 0, read = PRUNE_BATCH; read === PRUNE_BATCH; ) {
-      const values = await this.#script('ksRange', [index, records], ['-inf', `(${beforeMs}`, '0', PRUNE_BATCH, ID_AT.seq, skip]);
-      const due = parseRecords<OutboxEntry>(values).filter((entry) => deliveredBefore(entry, beforeMs));
-      const batchDeleted = due.length === 0 ? 0 : await this.#script('ksDeleteDelivered', this.#keys.outbox, [OUTBOX_STATUS.delivered, ...due.map((e) => e.id)]);
-      [read, skip, deleted] = [values.length, skip + values.length - batchDeleted, deleted + batchDeleted];
-    }
-    return deleted;
+    if (this.#owned) await closeRedisConnection(this.#redis);
   }
 
   /** Records of a sorted index, in score order (`rev`: highest first), at most `limit`. */

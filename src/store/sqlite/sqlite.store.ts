@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../../domain/types.ts';
@@ -8,8 +7,8 @@ import type { DatapointQuery, OutboxEntry, OutboxQuery, PruneOptions, PruneResul
 import { migrate } from './migrations.ts';
 import { DatapointStatements, type DatapointRow } from './datapoint.statements.ts';
 import { OutboxStatements } from './outbox.statements.ts';
-import { PruneStatements, WALK_START, type WalkPosition, type WalkStep } from './prune.statements.ts';
-import { checkPruneOptions, PRUNE_BATCH } from '../prune-input.ts';
+import { SqlitePruner } from './sqlite-prune.ts';
+import { checkPruneOptions } from '../prune-input.ts';
 import { checkLimit, checkOutboxEntry, instant, invalidInput } from '../store-input.ts';
 import { toStoreError } from './store-error.ts';
 
@@ -56,7 +55,7 @@ class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #datapoints: DatapointStatements;
   readonly #outbox: OutboxStatements;
-  readonly #prune: PruneStatements;
+  readonly #pruner: SqlitePruner;
   readonly #getHealth;
   readonly #putHealth;
   readonly #addTransition;
@@ -77,7 +76,7 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#datapoints = new DatapointStatements(db);
     this.#outbox = new OutboxStatements(db);
-    this.#prune = new PruneStatements(db);
+    this.#pruner = new SqlitePruner(db, (work) => this.#do('pruneHistory', work));
 
     this.#getHealth = db.prepare<[string], { record: string }>('SELECT record FROM health WHERE kpi = ?');
     this.#putHealth = db.prepare<[string, string]>(
@@ -265,32 +264,7 @@ class SqliteStore implements Store {
   }
 
   async pruneHistory(options: PruneOptions): Promise<PruneResult> {
-    const { runsMs, deliveredMs, abandonedMs, now } = await this.#do('pruneHistory', () => checkPruneOptions(options));
-    // One IMMEDIATE transaction per batch: other connections (a `kpi-sync run`, a
-    // backfill) wait at most one batch for the write lock, and the event loop
-    // (syncs, the operations server) gets a turn between batches.
-    const batch = <T>(work: () => T) => this.#do('pruneHistory', () => this.#db.transaction(work).immediate());
-    const walk = async (next: (after: WalkPosition) => WalkStep): Promise<number> => {
-      let changed = 0;
-      let step: WalkStep = { examined: 0, changed: 0, next: WALK_START };
-      do {
-        const after = step.next;
-        step = await batch(() => next(after));
-        changed += step.changed;
-        await yieldToEventLoop();
-      } while (step.examined === PRUNE_BATCH);
-      return changed;
-    };
-    const runsDeleted = await walk((after) => this.#prune.runs(runsMs, after));
-    let runsAbandoned = 0;
-    let marked: number;
-    do {
-      marked = await batch(() => this.#prune.abandon(abandonedMs, now));
-      runsAbandoned += marked;
-      await yieldToEventLoop();
-    } while (marked === PRUNE_BATCH);
-    const outboxDeleted = await walk((after) => this.#prune.delivered(deliveredMs, after));
-    return { runsDeleted, outboxDeleted, runsAbandoned };
+    return this.#pruner.prune(await this.#do('pruneHistory', () => checkPruneOptions(options)));
   }
 
   close(): Promise<void> {
