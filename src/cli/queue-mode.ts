@@ -23,7 +23,7 @@ export function queueModeRequested(env: NodeJS.ProcessEnv = process.env): boolea
   return Boolean(env.REDIS_URL);
 }
 
-/** Adds `--role` to `kpi-sync start` (the lead's start.command.ts calls this). */
+/** Adds `--role` to `kpi-sync start`. */
 export function addRoleOption(command: Command): Command {
   return command.addOption(
     new Option('--role <role>', 'queue mode (REDIS_URL set): scheduler, worker, or all in one process').choices([...QUEUE_ROLES]).default('all'),
@@ -47,6 +47,8 @@ export interface QueueModeOverrides {
   signal?: AbortSignal;
   /** `--port` of `kpi-sync start`/`worker`, for the operations server. */
   portFlag?: string;
+  /** Long-running roles log to stdout (the default); one-shot commands keep it for their output. */
+  logTo?: 'stdout' | 'stderr';
 }
 
 /** The App of embedded mode, on the Redis store, plus the connection queue mode shares. */
@@ -61,14 +63,14 @@ export interface QueueApp extends App {
  * Waits for Redis (a Redis that is down at start costs a warning per reconnect
  * attempt, not a crash loop), then checks its version and maxmemory-policy.
  */
-export async function createQueueApp(options: GlobalOptions, role: QueueRole, overrides: QueueModeOverrides = {}): Promise<QueueApp> {
+export async function createQueueApp(options: GlobalOptions, role: QueueRole | 'cli', overrides: QueueModeOverrides = {}): Promise<QueueApp> {
   const url = overrides.redisUrl ?? process.env.REDIS_URL;
   if (!url) throw new ConfigError('queue mode needs REDIS_URL (e.g. redis://redis:6379); without it, run `kpi-sync start` in embedded mode');
   let redis: Redis | undefined;
   let redisVersion = '';
   let settings: QueueSettings | undefined;
   const app = await createApp(options, {
-    logTo: 'stdout',
+    logTo: overrides.logTo ?? 'stdout',
     secrets: urlSecrets(url),
     ...(overrides.connectors ? { connectors: overrides.connectors } : {}),
     checkCatalog(catalog) {

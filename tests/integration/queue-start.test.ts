@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRedisStore } from '../../src/store/redis/redis.store.ts';
 import type { SyncRun } from '../../src/store/store.ts';
-import { CliProcess } from '../helpers/cli.ts';
+import { CliProcess, runCli, tempDir } from '../helpers/cli.ts';
 import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
 
 /**
@@ -55,6 +57,15 @@ describe('kpi-sync in queue mode (REDIS_URL set)', () => {
       const board = (await (await fetch(`${url}/queues/api/queues`)).json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
       expect(board.queues.find((q) => q.name === 'sync')?.counts.completed).toBeGreaterThanOrEqual(7);
     }
+
+    // The one-shot commands read the same Redis store when REDIS_URL is set: same CLI in both modes.
+    const db = path.join(tempDir(), 'never-created.db');
+    const status = await runCli(['status', '--config', 'config/examples', '--db', db], { REDIS_URL: server.url, KPI_SYNC_REDIS_PREFIX: prefix });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/Monthly recurring revenue[^\n]*\d[\d,]* USD/);
+    expect(status.stdout).toMatch(/Reduce churn[^\n]*Monthly churn below 5%[^\n]*\d+%/);
+    expect(status.stderr).toMatch(/--db is ignored in queue mode/);
+    expect(existsSync(db)).toBe(false);
 
     for (const p of [scheduler, worker]) p.signal('SIGTERM');
     expect(await Promise.all([scheduler.exited, worker.exited])).toEqual([0, 0]);
