@@ -1,13 +1,4 @@
-import { baseUrl, secret, z } from '../../src/sdk/index.ts';
-
-const ianaZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone such as "Europe/Oslo" or "UTC"');
+import { baseUrl, ianaZone, secret, z } from '../../src/sdk/index.ts';
 
 /** Jira Cloud: Atlassian account email + API token, sent as HTTP Basic. */
 const apiTokenAuth = z.strictObject({

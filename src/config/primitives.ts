@@ -2,18 +2,11 @@ import { z } from 'zod';
 
 /** Building blocks shared by the config schemas. */
 
+export { ianaZone } from '../sdk/time-zone.ts';
+
 export const id = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'a lower-case id: letters, digits, "_" or "-", starting with a letter');
-
-export const ianaZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone such as "Europe/Oslo" or "UTC"');
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 

@@ -82,7 +82,7 @@ export function errorForStatus(
 }
 
 /** Where a redirect points, as host/path only (a Location can carry a signed query string). */
-function redirectTarget(location: string): string {
+export function redirectTarget(location: string): string {
   try {
     const url = new URL(location, 'http://relative.invalid');
     return url.host === 'relative.invalid' ? url.pathname : `${url.host}${url.pathname}`;

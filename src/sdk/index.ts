@@ -7,6 +7,7 @@ export * from './errors.ts';
 export * from './error-codes.ts';
 export * from './http.types.ts';
 export * from './secret.ts';
+export * from './time-zone.ts';
 export * from './url.ts';
 export { z } from 'zod';
 export { createHttpClient, type CreateHttpClientOptions, type HttpClientHooks } from './http.ts';

@@ -1,4 +1,4 @@
-import { describeStatus, sourceMessage } from '../../sdk/http-errors.ts';
+import { describeStatus, redirectTarget, sourceMessage } from '../../sdk/http-errors.ts';
 import { excerpt, scrub } from '../../sdk/http-redact.ts';
 import { parseRetryAfter } from '../../sdk/retry.ts';
 import type { DeliveryResult } from './destination.ts';
@@ -46,10 +46,10 @@ export function classifyResponse(res: ResponseFacts, req: RequestContext): Deliv
   const head = `POST ${req.target} → ${describeStatus(status)}`;
   if (status >= 300 && status < 400) {
     const where = res.location ? ` to ${scrub(redirectTarget(res.location), req.secrets)}` : '';
-    return { outcome: 'failed', status, response: cap(`${head}: redirect${where} not followed; point the destination at the final URL`) };
+    return { outcome: 'failed', status, response: capResponse(`${head}: redirect${where} not followed; point the destination at the final URL`) };
   }
   const said = receiverWords(res.body, req.secrets);
-  const text = cap(said ? `${head}: ${said}` : head);
+  const text = capResponse(said ? `${head}: ${said}` : head);
   if (status === 408 || status === 429 || (status >= 500 && status < 600)) {
     const retryAfterMs = parseRetryAfter(res.retryAfter, req.nowMs);
     return { outcome: 'retry', status, error: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
@@ -66,7 +66,7 @@ export function classifyResponse(res: ResponseFacts, req: RequestContext): Deliv
  */
 export function classifyFailure(failure: FailureFacts, req: RequestContext): DeliveryResult {
   const what = failure.kind === 'timeout' ? `timed out after ${failure.timeoutMs} ms` : `${NETWORK_TEXT[failure.code] ?? 'network error'} (${failure.code})`;
-  return { outcome: 'retry', error: cap(`POST ${req.target} → ${what}`) };
+  return { outcome: 'retry', error: capResponse(`POST ${req.target} → ${what}`) };
 }
 
 const NETWORK_TEXT: Record<string, string> = {
@@ -100,22 +100,13 @@ function receiverWords(body: string, secrets: readonly string[]): string {
   return excerpt(sourceMessage(data, body), secrets, BODY_CHARS);
 }
 
-/** Where a redirect points, as host/path only: a Location can carry a signed query string. */
-function redirectTarget(location: string): string {
-  try {
-    const url = new URL(location, 'http://relative.invalid');
-    return url.host === 'relative.invalid' ? url.pathname : `${url.host}${url.pathname}`;
-  } catch {
-    return '(unreadable location)';
-  }
-}
-
 /** Values worth scrubbing, longest first so a secret containing another is replaced whole. */
 export function secretList(values: Iterable<string | undefined>): string[] {
   const kept = [...values].filter((v): v is string => typeof v === 'string' && v.trim().length >= 4).map((v) => v.trim());
   return [...new Set(kept)].sort((a, b) => b.length - a.length);
 }
 
-function cap(text: string): string {
+/** `text` cut to RESPONSE_CHARS, with an ellipsis when cut. */
+export function capResponse(text: string): string {
   return text.length > RESPONSE_CHARS ? `${text.slice(0, RESPONSE_CHARS - 1)}…` : text;
 }

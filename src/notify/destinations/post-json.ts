@@ -90,7 +90,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 }
 
 /** A system or undici error code, looking through `cause` and AggregateError (happy eyeballs tries each address). */
-function errorCode(err: unknown, depth = 0): string | undefined {
+export function errorCode(err: unknown, depth = 0): string | undefined {
   if (err === null || typeof err !== 'object' || depth > 5) return undefined;
   const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
   if (typeof e.code === 'string' && e.code !== '') return e.code;

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { readCapped } from '../../sdk/http-stream.ts';
 import { abortReason } from '../../sdk/retry.ts';
-import { classifyFailure, classifyResponse, RESPONSE_CHARS, type FailureFacts, type RequestContext } from '../destinations/classify.ts';
+import { capResponse, classifyFailure, classifyResponse, type FailureFacts, type RequestContext } from '../destinations/classify.ts';
 import type { DeliveryResult } from '../destinations/destination.ts';
-import { postJson, USER_AGENT } from '../destinations/post-json.ts';
+import { errorCode, postJson, USER_AGENT } from '../destinations/post-json.ts';
 
 /**
  * One request to a push target, classified with the alert destinations' rules
@@ -65,7 +65,7 @@ function classify(outcome: Exchange, req: TargetRequest): DeliveryResult {
 /** classify.ts words every message as a POST; say what was actually sent. */
 function withMethod(result: DeliveryResult, method: string): DeliveryResult {
   if (method === 'POST') return result;
-  const relabel = (text: string) => (text.startsWith('POST ') ? cap(`${method} ${text.slice('POST '.length)}`) : text);
+  const relabel = (text: string) => (text.startsWith('POST ') ? capResponse(`${method} ${text.slice('POST '.length)}`) : text);
   if (result.outcome === 'retry') return { ...result, error: relabel(result.error) };
   if (result.outcome === 'failed') return { ...result, response: relabel(result.response) };
   return result;
@@ -74,8 +74,8 @@ function withMethod(result: DeliveryResult, method: string): DeliveryResult {
 /** A failed read-back's result, saying that nothing was sent. */
 export function notResent(result: DeliveryResult): DeliveryResult {
   const why = 'read-back before re-sending failed, so nothing was re-sent';
-  if (result.outcome === 'retry') return { ...result, error: cap(`${why}: ${result.error}`) };
-  if (result.outcome === 'failed') return { ...result, response: cap(`${why}: ${result.response}`) };
+  if (result.outcome === 'retry') return { ...result, error: capResponse(`${why}: ${result.error}`) };
+  if (result.outcome === 'failed') return { ...result, response: capResponse(`${why}: ${result.response}`) };
   return result;
 }
 
@@ -95,7 +95,7 @@ async function exchange(req: TargetRequest): Promise<Exchange> {
   } catch (err) {
     if (req.signal.aborted) throw abortReason(req.signal);
     if (timeout.aborted) return { kind: 'failure', failure: { kind: 'timeout', timeoutMs: req.timeoutMs } };
-    return { kind: 'failure', failure: { kind: 'network', code: networkCode(err) ?? 'unknown' } };
+    return { kind: 'failure', failure: { kind: 'network', code: errorCode(err) ?? 'unknown' } };
   }
   const success = res.status >= 200 && res.status < 300;
   const facts = { status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, location: res.headers.get('location') ?? undefined };
@@ -113,17 +113,4 @@ async function exchange(req: TargetRequest): Promise<Exchange> {
     if (success) return { kind: 'failure', failure: timeout.aborted ? { kind: 'timeout', timeoutMs: req.timeoutMs } : { kind: 'network', code: 'ECONNRESET' } };
     return { kind: 'response', ...facts, body: '' };
   }
-}
-
-/** A system or undici error code, looking through `cause` and AggregateError (happy eyeballs tries each address). */
-function networkCode(err: unknown, depth = 0): string | undefined {
-  if (err === null || typeof err !== 'object' || depth > 5) return undefined;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && e.code !== '') return e.code;
-  if (Array.isArray(e.errors) && e.errors.length > 0) return networkCode(e.errors[0], depth + 1);
-  return networkCode(e.cause, depth + 1);
-}
-
-function cap(text: string): string {
-  return text.length > RESPONSE_CHARS ? `${text.slice(0, RESPONSE_CHARS - 1)}…` : text;
 }
