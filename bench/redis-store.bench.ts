@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import type { Datapoint } from '../src/domain/types.ts';
 import { openRedisStore } from '../src/store/redis/redis.store.ts';
 import { startRedisServer } from '../tests/setup/redis-server.ts';
-
-const ROWS = 200_000;
-const BATCH = 1_000;
-const KPIS = 100;
+import { BATCH, makeBatches, ROWS, upsertRate } from './datapoint-batches.ts';
 
 /**
  * Datapoint upserts through the Redis Store on a private redis-server with AOF on
@@ -27,15 +22,10 @@ export async function run(): Promise<Record<string, unknown>> {
   const subscriber = { start: count, end: ignore, asyncStart: ignore, asyncEnd: ignore, error: ignore };
   const channel = diagnostics.tracingChannel('ioredis:command');
   try {
-    const time = async () => {
-      const start = performance.now();
-      for (const batch of batches) await store.upsertDatapoints(batch);
-      return ROWS / ((performance.now() - start) / 1000);
-    };
     channel.subscribe(subscriber);
-    const fresh = await time();
+    const fresh = await upsertRate(store, batches);
     channel.unsubscribe(subscriber);
-    const again = await time();
+    const again = await upsertRate(store, batches);
     return {
       rows: ROWS,
       batchSize: BATCH,
@@ -49,22 +39,4 @@ export async function run(): Promise<Record<string, unknown>> {
     redis.disconnect();
     await server.stop();
   }
-}
-
-function makeBatches(): Datapoint[][] {
-  const days = ROWS / KPIS;
-  const batches: Datapoint[][] = [];
-  let batch: Datapoint[] = [];
-  for (let k = 0; k < KPIS; k += 1) {
-    for (let d = 0; d < days; d += 1) {
-      const period = new Date(Date.UTC(2015, 0, 1 + d)).toISOString().replace('.000Z', '+00:00');
-      batch.push({ kpi: `kpi-${k}`, period, value: k * 1000 + d, observedAt: '2024-06-01T00:00:00Z', source: 'bench' });
-      if (batch.length === BATCH) {
-        batches.push(batch);
-        batch = [];
-      }
-    }
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
 }

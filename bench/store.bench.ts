@@ -6,10 +6,8 @@ import Database from 'better-sqlite3';
 import type { Datapoint } from '../src/domain/types.ts';
 import { migrate } from '../src/store/sqlite/migrations.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite.store.ts';
+import { BATCH, makeBatches, ROWS, upsertRate } from './datapoint-batches.ts';
 
-const ROWS = 200_000;
-const BATCH = 1_000;
-const KPIS = 100;
 /** Best of several rounds, alternating raw and store, each on a fresh file, to damp disk and GC noise. */
 const ROUNDS = 5;
 
@@ -47,33 +45,10 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-function makeBatches(): Datapoint[][] {
-  const days = ROWS / KPIS;
-  const batches: Datapoint[][] = [];
-  let batch: Datapoint[] = [];
-  for (let k = 0; k < KPIS; k += 1) {
-    for (let d = 0; d < days; d += 1) {
-      const period = new Date(Date.UTC(2015, 0, 1 + d)).toISOString().replace('.000Z', '+00:00');
-      batch.push({ kpi: `kpi-${k}`, period, value: k * 1000 + d, observedAt: '2024-06-01T00:00:00Z', source: 'bench' });
-      if (batch.length === BATCH) {
-        batches.push(batch);
-        batch = [];
-      }
-    }
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
-}
-
 async function storeUpserts(path: string, batches: Datapoint[][]): Promise<{ fresh: number; again: number }> {
   const store = await openSqliteStore(path);
   try {
-    const time = async () => {
-      const start = performance.now();
-      for (const batch of batches) await store.upsertDatapoints(batch);
-      return ROWS / ((performance.now() - start) / 1000);
-    };
-    return { fresh: await time(), again: await time() };
+    return { fresh: await upsertRate(store, batches), again: await upsertRate(store, batches) };
   } finally {
     await store.close();
   }
