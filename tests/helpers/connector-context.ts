@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { parseDateInZone, periodEnd, periodStart } from '../../src/domain/periods.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import type { ConnectorContext, CursorStore, Diagnostics, Interval, SyncWindow } from '../../src/sdk/index.ts';
+import type { CheckContext, ConnectorContext, CursorStore, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
+import { captureLogText } from './capture-logger.ts';
 
 /** Diagnostics that keep everything they are told, for assertions. */
 export interface RecordingDiagnostics extends Diagnostics {
@@ -90,4 +91,65 @@ export function makeTestContext(options: TestContextOptions = {}): TestContext {
     cursorValue: () => cursor.value,
     periodOfCalls: () => calls,
   };
+}
+
+/** November 2026 in Paris: a month window as the runner builds it. */
+export const NOVEMBER: SyncWindow = {
+  start: '2026-11-01T00:00:00.000+01:00',
+  end: '2026-12-01T00:00:00.000+01:00',
+  timeZone: 'Europe/Paris',
+  interval: 'month',
+};
+
+/** What a recorded context keeps for assertions. */
+export interface Recorded {
+  /** The logger's JSON lines, as written. */
+  logs: string[];
+  rejects: RecordingDiagnostics['rejects'];
+  counters: Record<string, number>;
+  usage: RecordingDiagnostics['usage'];
+  /** Waits the HTTP client asked for (Retry-After, rate-limit budget, backoff), in ms. */
+  sleeps: number[];
+}
+
+/** Builds a context's HTTP client; its waits go in `sleeps` (see fastRetryHttp). */
+export type HttpFor = (sleeps: number[]) => HttpClient;
+
+export interface RecordedContextOptions {
+  window: SyncWindow;
+  mode?: 'current' | 'backfill';
+  http: HttpFor;
+}
+
+/**
+ * makeTestContext for a connector test: the KPI's zone and interval are the
+ * window's, the logger's lines (debug and up) and the HTTP client's waits are kept
+ * in `recorded` beside the diagnostics.
+ */
+export function makeRecordedContext(options: RecordedContextOptions): { ctx: TestContext; recorded: Recorded } {
+  const { window } = options;
+  const logs: string[] = [];
+  const sleeps: number[] = [];
+  const ctx = makeTestContext({
+    window,
+    timeZone: window.timeZone,
+    interval: window.interval,
+    mode: options.mode ?? 'current',
+    logger: captureLogText(logs),
+    http: options.http(sleeps),
+  });
+  const { rejects, counts: counters, usage } = ctx.diagnostics;
+  return { ctx, recorded: { logs, rejects, counters, usage, sleeps } };
+}
+
+/** A CheckContext whose logger's lines and HTTP client's waits are kept in `recorded`. */
+export function makeRecordedCheckContext(http: HttpFor): { ctx: CheckContext; recorded: Recorded } {
+  const recorded: Recorded = { logs: [], rejects: [], counters: {}, usage: [], sleeps: [] };
+  const ctx: CheckContext = {
+    logger: captureLogText(recorded.logs),
+    signal: new AbortController().signal,
+    http: http(recorded.sleeps),
+    baseDir: process.cwd(),
+  };
+  return { ctx, recorded };
 }

@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import jira from '../../connectors/jira/index.ts';
 import type { JiraConnection } from '../../connectors/jira/schema.ts';
-import { periodStart } from '../../src/domain/periods.ts';
 import type { CheckContext, ConnectorContext, HttpClient, SyncWindow } from '../../src/sdk/index.ts';
-import { createHttpClient, type CreateHttpClientOptions } from '../../src/sdk/http.ts';
+import type { CreateHttpClientOptions } from '../../src/sdk/http.ts';
+import { makeRecordedCheckContext, makeRecordedContext, NOVEMBER, type Recorded } from './connector-context.ts';
+import { fastRetryHttp } from './fast-http.ts';
+import { rejection } from './rejection.ts';
 
 /**
  * Contexts for the Jira tests and benchmark: the real SDK HTTP client built with the
  * connector's own `http()` options and fast retries (sleeps are recorded, not
  * slept), a pino logger whose JSON lines are captured, and recorded diagnostics.
  */
+
+export { NOVEMBER, rejection, type Recorded };
 
 export const CLOUD = 'https://acme.atlassian.net';
 export const DC = 'https://jira.example.com';
@@ -46,32 +48,9 @@ export function dcConnection(overrides: Record<string, unknown> = {}): JiraConne
   });
 }
 
-/** November 2026 in Paris: a month window as the runner builds it. */
-export const NOVEMBER: SyncWindow = {
-  start: '2026-11-01T00:00:00.000+01:00',
-  end: '2026-12-01T00:00:00.000+01:00',
-  timeZone: 'Europe/Paris',
-  interval: 'month',
-};
-
-export interface Recorded {
-  logs: string[];
-  rejects: Array<{ where: number | string; reason: string }>;
-  counters: Record<string, number>;
-  /** Waits the HTTP client asked for (Retry-After, rate-limit budget, backoff), in ms. */
-  sleeps: number[];
-}
-
-export function testHttp(connection: JiraConnection, recorded: Recorded, extra: Partial<CreateHttpClientOptions> = {}): HttpClient {
-  return createHttpClient({
-    ...jira.http!(connection),
-    baseDelayMs: 1,
-    maxDelayMs: 5,
-    sleep: async (ms) => {
-      recorded.sleeps.push(ms);
-    },
-    ...extra,
-  });
+/** The client the runner would build for this connection, with fast retries; waits go in `sleeps`. */
+export function testHttp(connection: JiraConnection, sleeps: number[], extra: Partial<CreateHttpClientOptions> = {}): HttpClient {
+  return fastRetryHttp(sleeps, jira.http!(connection), extra);
 }
 
 export interface ContextOptions {
@@ -81,38 +60,15 @@ export interface ContextOptions {
 }
 
 export function makeContext(connection: JiraConnection, options: ContextOptions = {}): { ctx: ConnectorContext; recorded: Recorded } {
-  const recorded: Recorded = { logs: [], rejects: [], counters: {}, sleeps: [] };
-  const window: SyncWindow = { ...NOVEMBER, ...options.window };
-  const ctx: ConnectorContext = {
-    window,
-    mode: options.mode ?? 'current',
-    periodOf: (instant) => periodStart(instant, window.interval, window.timeZone),
-    logger: captureLogger(recorded.logs),
-    signal: new AbortController().signal,
-    http: testHttp(connection, recorded, options.http),
-    cursor: { get: async () => undefined, set: async () => undefined },
-    diagnostics: {
-      reject: (where, reason) => recorded.rejects.push({ where, reason }),
-      count: (name, n = 1) => {
-        recorded.counters[name] = (recorded.counters[name] ?? 0) + n;
-      },
-      apiUsage: () => undefined,
-    },
-    baseDir: process.cwd(),
-    kpi: { id: 'test-kpi', timeZone: window.timeZone, interval: window.interval },
-  };
-  return { ctx, recorded };
+  return makeRecordedContext({
+    window: { ...NOVEMBER, ...options.window },
+    mode: options.mode,
+    http: (sleeps) => testHttp(connection, sleeps, options.http),
+  });
 }
 
 export function makeCheckContext(connection: JiraConnection, http: Partial<CreateHttpClientOptions> = {}): { ctx: CheckContext; recorded: Recorded } {
-  const recorded: Recorded = { logs: [], rejects: [], counters: {}, sleeps: [] };
-  const ctx: CheckContext = {
-    logger: captureLogger(recorded.logs),
-    signal: new AbortController().signal,
-    http: testHttp(connection, recorded, http),
-    baseDir: process.cwd(),
-  };
-  return { ctx, recorded };
+  return makeRecordedCheckContext((sleeps) => testHttp(connection, sleeps, http));
 }
 
 /** A loopback URL nothing listens on: connecting to it is refused. */
@@ -123,24 +79,4 @@ export async function closedLoopbackUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return `http://127.0.0.1:${address.port}`;
-}
-
-/** The promise's rejection, or a failure when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
-
-function captureLogger(lines: string[]): pino.Logger {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink);
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openQueue, type Queue } from '../../src/schedule/queue/bullmq.ts';
 import { bullPrefix, SYNC_QUEUE } from '../../src/schedule/queue/queue-names.ts';
 import type { SyncJobData } from '../../src/schedule/queue/sync-job.ts';
 import { openRedisStore } from '../../src/store/redis/redis.store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { deletePrefix } from '../setup/redis-server.ts';
+import { deletePrefix, startRedisServer, type RedisServer, type RedisServerOptions } from '../setup/redis-server.ts';
 
 export const quiet = pino({ enabled: false });
 
@@ -37,6 +38,67 @@ export async function queueFixture(url: string): Promise<QueueFixture> {
       redis.disconnect();
     },
   };
+}
+
+/** A private redis-server for the whole test file: started in beforeAll, stopped in afterAll. The view reads the running one. */
+export function useRedisServer(options: RedisServerOptions = {}): Pick<RedisServer, 'url'> {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error('the redis-server is started in beforeAll');
+      return server.url;
+    },
+  };
+}
+
+export interface QueueRedisOptions {
+  /** How the file's redis-server is started. */
+  server?: RedisServerOptions;
+  /** Stops what a test started on its fixture (workers, processes) before the fixture is closed. */
+  beforeClose?: () => Promise<void> | void;
+}
+
+/**
+ * useRedisServer, plus a fresh queueFixture on it for each test (beforeEach, closed
+ * in afterEach). `fx` reads the current test's fixture, so it can be kept in a
+ * module constant: `fx.store` is this test's store.
+ */
+export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<RedisServer, 'url'>; fx: QueueFixture } {
+  const server = useRedisServer(options.server);
+  let current: QueueFixture | undefined;
+  const fixture = (): QueueFixture => {
+    if (!current) throw new Error('the queue fixture is opened in beforeEach');
+    return current;
+  };
+  beforeEach(async () => {
+    current = await queueFixture(server.url);
+  });
+  afterEach(async () => {
+    await options.beforeClose?.();
+    await fixture().close();
+  });
+  const fx: QueueFixture = {
+    get prefix() {
+      return fixture().prefix;
+    },
+    get redis() {
+      return fixture().redis;
+    },
+    get store() {
+      return fixture().store;
+    },
+    get queue() {
+      return fixture().queue;
+    },
+    close: () => fixture().close(),
+  };
+  return { server, fx };
 }
 
 /** Polls until `check` passes (it throws or returns false meanwhile). */

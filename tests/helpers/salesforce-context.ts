@@ -1,32 +1,14 @@
-import { Writable } from 'node:stream';
 import { DateTime } from 'luxon';
-import { pino, type Logger } from 'pino';
 import type { CheckContext, ConnectorContext, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
-import { createHttpClient, type CreateHttpClientOptions } from '../../src/sdk/http.ts';
-
-/** A pino logger whose JSON lines land in `lines`, like pino's own test sink. */
-export function captureLogger(lines: Record<string, unknown>[]): Logger {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink);
-}
+import type { CreateHttpClientOptions } from '../../src/sdk/http.ts';
+import { captureLogger } from './capture-logger.ts';
+import { makeTestContext } from './connector-context.ts';
+import { fastRetryHttp } from './fast-http.ts';
 
 /** The real sdk client with the connector's own options; retries are fast and waits are recorded, not slept. */
 export function testHttp(options: CreateHttpClientOptions = {}) {
   const slept: number[] = [];
-  const http = createHttpClient({
-    baseDelayMs: 1,
-    maxDelayMs: 5,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-    ...options,
-  });
-  return { http, slept };
+  return { http: fastRetryHttp(slept, {}, options), slept };
 }
 
 export class RecordedDiagnostics implements Diagnostics {
@@ -70,24 +52,18 @@ export interface ContextOptions {
 
 export function salesforceContext(options: ContextOptions): ConnectorContext & { diagnostics: RecordedDiagnostics } {
   const window = options.window ?? windowOf('2026-11-15T12:00:00Z', 'month', 'Europe/Oslo');
-  let cursor: unknown;
-  return {
+  const ctx = makeTestContext({
     window,
+    timeZone: window.timeZone,
+    interval: window.interval,
+    kpiId: options.kpi ?? 'won_revenue',
     mode: options.mode ?? 'current',
     periodOf: (instant) => periodStartOf(instant, window.interval, window.timeZone),
     logger: captureLogger(options.logLines ?? []),
-    signal: new AbortController().signal,
     http: options.http,
-    cursor: {
-      get: async <T>() => cursor as T | undefined,
-      set: async (value: unknown) => {
-        cursor = value;
-      },
-    },
-    diagnostics: new RecordedDiagnostics(),
     baseDir: options.baseDir ?? process.cwd(),
-    kpi: { id: options.kpi ?? 'won_revenue', timeZone: window.timeZone, interval: window.interval },
-  };
+  });
+  return { ...ctx, diagnostics: new RecordedDiagnostics() };
 }
 
 export function salesforceCheckContext(options: { http: HttpClient; logLines?: Record<string, unknown>[]; baseDir?: string }): CheckContext {

@@ -6,6 +6,7 @@ import csv, { createCsvConnector } from '../../connectors/csv/index.ts';
 import { fileError } from '../../connectors/csv/source.ts';
 import { QueryError, SourceReadError } from '../../src/sdk/errors.ts';
 import { makeTestContext, type TestContextOptions } from '../helpers/connector-context.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/csv');
 const tmp = mkdtempSync(path.join(tmpdir(), 'kpi-sync-csv-files-'));
@@ -26,14 +27,7 @@ async function fetchCsv(connection: Record<string, unknown>, query: Record<strin
   return { values, ctx };
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
+const failure: (promise: Promise<unknown>) => Promise<Error> = rejection;
 
 const garbageQuery = { date: { column: 'date' }, value: { column: 'amount', aggregate: 'sum' } };
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import csv from '../../connectors/csv/index.ts';
 import { AuthError, SourceReadError } from '../../src/sdk/errors.ts';
 import { makeTestContext } from '../helpers/connector-context.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 const TOKEN = 's3cr3t-token-value-123';
 const SALES = readFileSync(path.resolve(import.meta.dirname, '../fixtures/csv/sales.csv'));
@@ -56,14 +57,7 @@ function connection(url: string, token = TOKEN) {
 
 const query = csv.querySchema.parse({ date: { column: 'date' }, value: { column: 'amount', aggregate: 'sum' } });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
+const failure: (promise: Promise<unknown>) => Promise<Error> = rejection;
 
 function expectNoSecret(err: Error): void {
   expect(err.message).not.toContain(TOKEN);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/config/catalog.ts';
 import { queueSettingsFor, type QueueSettings } from '../../src/schedule/queue/queue-settings.ts';
 import { QueueWorker } from '../../src/schedule/queue/queue-worker.ts';
@@ -9,25 +9,14 @@ import { createHttpClient } from '../../src/sdk/http.ts';
 import type { SyncRun } from '../../src/store/store.ts';
 import type { SyncEnvironment } from '../../src/sync/run-sync.ts';
 import { loadQueueCatalog, writeQueueConfig, type MemoryKpi } from '../helpers/queue-config.ts';
-import { eventually, queueFixture, quiet, type QueueFixture } from '../helpers/queue-redis.ts';
-import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
+import { eventually, quiet, useQueueRedis } from '../helpers/queue-redis.ts';
 
-let server: RedisServer;
-let fx: QueueFixture;
 const workers: QueueWorker[] = [];
 
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  fx = await queueFixture(server.url);
-});
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
-  await fx.close();
+const { fx } = useQueueRedis({
+  beforeClose: async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
+  },
 });
 
 async function startWorker(kpis: MemoryKpi[], options: { delayMs?: number; settings?: Partial<QueueSettings> } = {}): Promise<Catalog> {

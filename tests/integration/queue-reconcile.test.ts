@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueScheduler } from '../../src/schedule/queue/queue-scheduler.ts';
 import { queueSettingsFor } from '../../src/schedule/queue/queue-settings.ts';
 import { reconcileSchedulers } from '../../src/schedule/queue/reconcile.ts';
@@ -8,25 +8,14 @@ import { syncJobOptions } from '../../src/schedule/queue/retry-policy.ts';
 import { jobIdsFor, syncJobId } from '../../src/schedule/queue/sync-job.ts';
 import { loadQueueCatalog, writeQueueConfig, type MemoryKpi } from '../helpers/queue-config.ts';
 import { QueueProcess } from '../helpers/queue-process.ts';
-import { queueFixture, quiet, type QueueFixture } from '../helpers/queue-redis.ts';
-import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
+import { quiet, useQueueRedis } from '../helpers/queue-redis.ts';
 
-let server: RedisServer;
-let fx: QueueFixture;
 const processes: QueueProcess[] = [];
 
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  fx = await queueFixture(server.url);
-});
-afterEach(async () => {
-  for (const p of processes.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
-  await fx.close();
+const { server, fx } = useQueueRedis({
+  beforeClose: () => {
+    for (const p of processes.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
+  },
 });
 
 async function catalogOf(kpis: MemoryKpi[], dir?: string) {

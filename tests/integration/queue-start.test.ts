@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openRedisStore } from '../../src/store/redis/redis.store.ts';
 import type { SyncRun } from '../../src/store/store.ts';
 import { CliProcess, runCli, tempDir } from '../helpers/cli.ts';
-import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
+import { useRedisServer } from '../helpers/queue-redis.ts';
 
 /**
  * The real CLI in queue mode on the shipped example config: `kpi-sync start --role
  * scheduler` and `kpi-sync worker`, wired by REDIS_URL alone.
  */
-let server: RedisServer;
+const server = useRedisServer();
 const running: CliProcess[] = [];
 
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
 afterEach(() => {
   for (const p of running.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
 });

@@ -1,34 +1,24 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueScheduler } from '../../src/schedule/queue/queue-scheduler.ts';
 import { queueSettingsFor } from '../../src/schedule/queue/queue-settings.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { loadQueueCatalog, writeQueueConfig } from '../helpers/queue-config.ts';
 import { QueueProcess, type QueueChildSettings } from '../helpers/queue-process.ts';
-import { eventually, queueFixture, quiet, type QueueFixture } from '../helpers/queue-redis.ts';
-import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
+import { eventually, quiet, useQueueRedis } from '../helpers/queue-redis.ts';
 
 /** Once a year: no scheduled tick fires during a test, so every run is one the test queued. */
 const YEARLY = '0 0 1 1 *';
 
-let server: RedisServer;
-let fx: QueueFixture;
 const processes: QueueProcess[] = [];
 
-beforeAll(async () => {
-  server = await startRedisServer({ appendonly: true });
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  fx = await queueFixture(server.url);
-});
-afterEach(async () => {
-  for (const p of processes.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
-  await fx.close();
+const { server, fx } = useQueueRedis({
+  server: { appendonly: true },
+  beforeClose: () => {
+    for (const p of processes.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
+  },
 });
 
 function spawn(role: 'all' | 'scheduler' | 'worker', dir: string, settings: QueueChildSettings = {}): QueueProcess {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KsError } from '../../src/sdk/errors.ts';
 import { createRedisConnection, redactRedisUrl, waitForRedis } from '../../src/store/redis/redis-requirements.ts';
 import { openRedisStore } from '../../src/store/redis/redis.store.ts';
+import { captureLogger } from '../helpers/capture-logger.ts';
 import { ensureRedisServer, freePort, startRedisServer, type RedisServer } from '../setup/redis-server.ts';
 
 const PASSWORD = 's3cret-pass';
@@ -104,15 +104,4 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
-}
-
-/** A pino logger whose JSON lines land in `lines`, like pino's own test sink. */
-function captureLogger(lines: Record<string, unknown>[]) {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink);
 }

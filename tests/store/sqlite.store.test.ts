@@ -3,16 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Datapoint } from '../../src/domain/types.ts';
 import { KsError } from '../../src/sdk/errors.ts';
 import { MIGRATIONS, migrate, userVersion } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { captureLogger } from '../helpers/capture-logger.ts';
 import { defineStoreContractTests } from './store.contract.ts';
 
 const LATEST = MIGRATIONS.length;
@@ -169,15 +168,4 @@ describe('SQLite store', () => {
 
 function point(period: string, value: number): Datapoint {
   return { kpi: 'mrr', period, value, observedAt: '2024-06-01T00:00:00Z', source: 'salesforce' };
-}
-
-/** A pino logger whose JSON lines land in `lines`, like pino's own test sink. */
-function captureLogger(lines: Record<string, unknown>[]) {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink);
 }

@@ -17,6 +17,16 @@ async function fetchOnce(connection: SalesforceConnection, options: { logLines?:
   return connector.fetch(connection, sumQuery, salesforceContext({ http, ...options }));
 }
 
+/** A token request to `host`, answered with the fixture `reply`; `seen` gets the form body it was sent. */
+function tokenRequest(host: string, reply: string, seen: (body: Record<string, string>) => void, options?: nock.Options) {
+  return nock(host, options)
+    .post(TOKEN_PATH, (b) => {
+      seen(form(b));
+      return true;
+    })
+    .reply(200, fixture(reply));
+}
+
 function queryOk() {
   return nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'));
 }
@@ -39,12 +49,7 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
   it('refresh token flow: grant_type, refresh_token, client_id, client_secret, form-encoded', async () => {
     const connection = refreshConnection();
     let body: Record<string, string> = {};
-    const token = nock(LOGIN, { reqheaders: { 'content-type': 'application/x-www-form-urlencoded' } })
-      .post(TOKEN_PATH, (b) => {
-        body = form(b);
-        return true;
-      })
-      .reply(200, fixture('token.json'));
+    const token = tokenRequest(LOGIN, 'token.json', (b) => (body = b), { reqheaders: { 'content-type': 'application/x-www-form-urlencoded' } });
     queryOk();
     await fetchOnce(connection);
     expect(body).toEqual({
@@ -62,12 +67,7 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
       auth: { flow: 'password', clientId: `3MVG9-pw-${Date.now()}`, clientSecret: SECRETS.clientSecret, username: 'kpi@acme.example.sandbox', password: SECRETS.password, securityToken: SECRETS.securityToken },
     });
     let body: Record<string, string> = {};
-    nock('https://test.salesforce.com')
-      .post(TOKEN_PATH, (b) => {
-        body = form(b);
-        return true;
-      })
-      .reply(200, fixture('token.json'));
+    tokenRequest('https://test.salesforce.com', 'token.json', (b) => (body = b));
     queryOk();
     await fetchOnce(connection);
     expect(body).toEqual({
@@ -85,12 +85,7 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
       auth: { flow: 'clientCredentials', clientId: `3MVG9-cc-${Date.now()}`, clientSecret: SECRETS.clientSecret },
     });
     let body: Record<string, string> = {};
-    nock(INSTANCE)
-      .post(TOKEN_PATH, (b) => {
-        body = form(b);
-        return true;
-      })
-      .reply(200, fixture('token.json'));
+    tokenRequest(INSTANCE, 'token.json', (b) => (body = b));
     queryOk();
     await fetchOnce(connection);
     expect(body).toEqual({ grant_type: 'client_credentials', client_id: connection.auth.clientId, client_secret: SECRETS.clientSecret });
@@ -229,12 +224,7 @@ describe('salesforce auth: rotated refresh tokens', () => {
     // The session expires: the next login must present the rotated token, not the configured one.
     let presented = '';
     nock(INSTANCE).get(QUERY_PATH).query(true).reply(401, fixture('error-invalid-session.json'));
-    nock(LOGIN)
-      .post(TOKEN_PATH, (b) => {
-        presented = form(b).refresh_token ?? '';
-        return true;
-      })
-      .reply(200, fixture('token-second.json'));
+    tokenRequest(LOGIN, 'token-second.json', (b) => (presented = b.refresh_token ?? ''));
     queryOk();
     await fetchOnce(connection, { baseDir: dir });
     expect(presented).toBe(rotated);
@@ -244,12 +234,7 @@ describe('salesforce auth: rotated refresh tokens', () => {
     await writeFile(path.join(dir, 'token'), 'FROM-FILE-refresh-token-0000000000\n');
     const connection = refreshConnection({}, { refreshTokenFile: 'token' });
     let presented = '';
-    nock(LOGIN)
-      .post(TOKEN_PATH, (b) => {
-        presented = form(b).refresh_token ?? '';
-        return true;
-      })
-      .reply(200, fixture('token.json'));
+    tokenRequest(LOGIN, 'token.json', (b) => (presented = b.refresh_token ?? ''));
     queryOk();
     await fetchOnce(connection, { baseDir: dir });
     expect(presented).toBe('FROM-FILE-refresh-token-0000000000');
@@ -268,12 +253,7 @@ describe('salesforce auth: rotated refresh tokens', () => {
 
     let presented = '';
     nock(INSTANCE).get(QUERY_PATH).query(true).reply(401, fixture('error-invalid-session.json'));
-    nock(LOGIN)
-      .post(TOKEN_PATH, (b) => {
-        presented = form(b).refresh_token ?? '';
-        return true;
-      })
-      .reply(200, fixture('token.json'));
+    tokenRequest(LOGIN, 'token.json', (b) => (presented = b.refresh_token ?? ''));
     queryOk();
     await fetchOnce(connection);
     expect(presented).toBe(rotated);

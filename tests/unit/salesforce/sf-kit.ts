@@ -7,6 +7,9 @@ import { connectionSchema, querySchema, type SalesforceConnection, type Salesfor
 import { salesforceContext, testHttp, type ContextOptions } from '../../helpers/salesforce-context.ts';
 import type { CreateHttpClientOptions } from '../../../src/sdk/http.ts';
 
+/** The error a promise rejects with; fails the test when it resolves. */
+export { rejection as failure } from '../../helpers/rejection.ts';
+
 export const LOGIN = 'https://login.salesforce.com';
 export const INSTANCE = 'https://acme.my.salesforce.com';
 export const TOKEN_PATH = '/services/oauth2/token';
@@ -68,14 +71,4 @@ export async function runFetch(connection: SalesforceConnection, q: SalesforceQu
   const ctx = salesforceContext({ http, ...options });
   const values = await connector.fetch(connection, q, ctx);
   return { values, ctx };
-}
-
-/** The error a promise rejects with; fails the test when it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }

@@ -1,4 +1,7 @@
-import { createHttpClient, type CreateHttpClientOptions } from '../../../src/sdk/http.ts';
+import type { CreateHttpClientOptions } from '../../../src/sdk/http.ts';
+import { fastRetryHttp } from '../../helpers/fast-http.ts';
+
+export { rejection } from '../../helpers/rejection.ts';
 
 export type AttemptEvent = Parameters<NonNullable<CreateHttpClientOptions['onAttempt']>>[0];
 
@@ -6,23 +9,6 @@ export type AttemptEvent = Parameters<NonNullable<CreateHttpClientOptions['onAtt
 export function fastClient(options: CreateHttpClientOptions = {}) {
   const slept: number[] = [];
   const events: AttemptEvent[] = [];
-  const client = createHttpClient({
-    baseDelayMs: 1,
-    maxDelayMs: 5,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-    onAttempt: (e) => events.push(e),
-    ...options,
-  });
+  const client = fastRetryHttp(slept, {}, { onAttempt: (e) => events.push(e), ...options });
   return { client, slept, events };
-}
-
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the request to fail');
 }
