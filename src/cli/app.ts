@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Catalog, ConnectorRegistry } from '../config/catalog.ts';
+import { ConfigValidationError, formatIssue, type Catalog, type ConnectorRegistry } from '../config/catalog.ts';
 import { loadCatalog } from '../config/load.ts';
 import { createHttpClient } from '../sdk/http.ts';
 import type { HttpClient, HttpClientOptions } from '../sdk/index.ts';
@@ -45,6 +45,8 @@ export interface App {
   dispatcher: Dispatcher;
   /** Loads the config again; throws ConfigValidationError and leaves the running catalog alone on failure. */
   reload(): Promise<Catalog>;
+  /** `reload` for SIGHUP: a config that fails is logged with its issues and resolves to undefined. */
+  reloadOrKeep(): Promise<Catalog | undefined>;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,16 @@ export async function createApp(options: GlobalOptions, appOptions: AppOptions =
       deliverers = deliverersOf(next);
       clients.clear();
       return next;
+    },
+    async reloadOrKeep() {
+      try {
+        return await app.reload();
+      } catch (err) {
+        // A bad config never replaces a good one that is running.
+        const issues = err instanceof ConfigValidationError ? err.issues.map(formatIssue) : [String(err)];
+        log.error({ issues: issues.map((i) => redactor.scrub(i)) }, 'config reload rejected; the running config stays in force');
+        return undefined;
+      }
     },
     async close() {
       await dispatcher.stop();

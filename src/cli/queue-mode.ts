@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { ConfigValidationError, formatIssue, type Catalog, type ConnectorRegistry } from '../config/catalog.ts';
+import type { ConnectorRegistry } from '../config/catalog.ts';
 import type { ApplyResult } from '../schedule/queue/queue-scheduler.ts';
 import { QUEUE_ROLES, QueueRuntime, type QueueRole } from '../schedule/queue/queue-runtime.ts';
 import { DEFAULT_PREFIX, queueSettingsFor, type QueueSettings } from '../schedule/queue/queue-settings.ts';
 import { SyncTally } from '../schedule/queue/sync-tally.ts';
-import { scheduleIssues } from '../schedule/schedule-issues.ts';
+import { assertSchedulable } from '../schedule/schedule-issues.ts';
 import { ConfigError } from '../sdk/errors.ts';
 import { openRedisStore } from '../store/redis/redis.store.ts';
 import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../store/redis/redis-requirements.ts';
@@ -73,10 +73,7 @@ export async function createQueueApp(options: GlobalOptions, role: QueueRole | '
     logTo: overrides.logTo ?? 'stdout',
     secrets: urlSecrets(url),
     ...(overrides.connectors ? { connectors: overrides.connectors } : {}),
-    checkCatalog(catalog) {
-      const invalid = scheduleIssues(catalog);
-      if (invalid.length > 0) throw new ConfigValidationError(invalid);
-    },
+    checkCatalog: assertSchedulable,
     async openStore({ catalog, logger }) {
       if (options.db) logger.warn({ db: options.db }, '--db is ignored in queue mode: the store is Redis');
       settings = queueSettingsFor(catalog, { prefix: process.env.KPI_SYNC_REDIS_PREFIX || DEFAULT_PREFIX, ...overrides.settings });
@@ -222,19 +219,15 @@ async function shutdown(app: QueueApp, runtime: QueueRuntime, tally: SyncTally, 
 }
 
 function reload(app: QueueApp, runtime: QueueRuntime): void {
-  app.reload().then(
-    (catalog: Catalog) =>
-      runtime.reload(catalog).then(
-        (applied) => app.logger.info({ kpis: catalog.kpis.size, ...(applied ? summarize(applied) : {}) }, 'config reloaded'),
-        (err: unknown) =>
-          app.logger.error({ error: app.redactor.scrub(String(err)) }, 'config reloaded, but the schedules could not be reconciled; send SIGHUP again'),
-      ),
-    (err: unknown) => {
-      // A bad config never replaces a good one that is running.
-      const issues = err instanceof ConfigValidationError ? err.issues.map(formatIssue) : [String(err)];
-      app.logger.error({ issues: issues.map((i) => app.redactor.scrub(i)) }, 'config reload rejected; the running config stays in force');
-    },
-  );
+  void app.reloadOrKeep().then(async (catalog) => {
+    if (!catalog) return;
+    try {
+      const applied = await runtime.reload(catalog);
+      app.logger.info({ kpis: catalog.kpis.size, ...(applied ? summarize(applied) : {}) }, 'config reloaded');
+    } catch (err) {
+      app.logger.error({ error: app.redactor.scrub(String(err)) }, 'config reloaded, but the schedules could not be reconciled; send SIGHUP again');
+    }
+  });
 }
 
 /** KPI ids in a log line up to this many; counts beyond (a first start with 10,000 KPIs). */

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import type { Catalog, ConfigIssue } from '../config/catalog.ts';
+import { ConfigValidationError, type Catalog, type ConfigIssue } from '../config/catalog.ts';
 import { scheduleOf } from './embedded.scheduler.ts';
 
 /** Cron expressions node-cron would refuse, as config issues (the schema cannot know cron syntax). */
@@ -17,4 +17,13 @@ export function scheduleIssues(catalog: Catalog): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * For `createApp`'s `checkCatalog` in the long-running modes: a catalog with a bad
+ * cron is refused at start and on reload, before it replaces the running one.
+ */
+export function assertSchedulable(catalog: Catalog): void {
+  const issues = scheduleIssues(catalog);
+  if (issues.length > 0) throw new ConfigValidationError(issues);
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigValidationError, formatIssue } from '../../config/catalog.ts';
 import { EmbeddedScheduler } from '../../schedule/embedded.scheduler.ts';
-import { scheduleIssues } from '../../schedule/schedule-issues.ts';
+import { assertSchedulable } from '../../schedule/schedule-issues.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { applyRetention } from '../../sync/retention.ts';
 import { checkStaleness } from '../../sync/staleness.ts';
@@ -27,16 +26,18 @@ export function registerStart(program: Command): void {
     // REDIS_URL switches to queue mode: same config, Redis store, BullMQ schedules.
     if (queueModeRequested()) return startQueueMode(options, parseRole(opts.role), opts.port === undefined ? {} : { portFlag: opts.port });
     if (opts.role !== undefined && opts.role !== 'all') throw new ConfigError(`--role ${opts.role} needs queue mode (set REDIS_URL); embedded mode runs everything in one process`);
-    const app = await createApp(options, { logTo: 'stdout' });
+    const app = await createApp(options, { logTo: 'stdout', checkCatalog: assertSchedulable });
     await startEmbedded(app, opts.port);
   });
 }
 
-/** Embedded mode: node-cron in this process, SQLite store. Resolves when the process should exit. */
+/**
+ * Embedded mode: node-cron in this process, SQLite store. `app` is built with
+ * `checkCatalog: assertSchedulable`, so every catalog it holds has valid crons.
+ * Resolves when the process should exit.
+ */
 export async function startEmbedded(app: App, portFlag?: string): Promise<void> {
   const { logger } = app;
-  const invalidSchedules = scheduleIssues(app.catalog);
-  if (invalidSchedules.length > 0) throw new ConfigValidationError(invalidSchedules);
 
   const scheduler = new EmbeddedScheduler({
     logger,
@@ -84,21 +85,13 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
   retention.unref();
 
   const onHangup = () => {
-    app
-      .reload()
-      .then((catalog) => {
-        const issues = scheduleIssues(catalog);
-        if (issues.length > 0) throw new ConfigValidationError(issues);
-        const diff = scheduler.apply(catalog);
-        logger.info(diff, 'config reloaded');
-        // New and re-scheduled KPIs sync now rather than at their next tick.
-        for (const id of [...diff.added, ...diff.changed]) scheduler.trigger(id);
-      })
-      .catch((err: unknown) => {
-        // A bad config never replaces a good one that is running.
-        const issues = err instanceof ConfigValidationError ? err.issues.map(formatIssue) : [String(err)];
-        logger.error({ issues: issues.map((i) => app.redactor.scrub(i)) }, 'config reload rejected; the running config stays in force');
-      });
+    void app.reloadOrKeep().then((catalog) => {
+      if (!catalog) return;
+      const diff = scheduler.apply(catalog);
+      logger.info(diff, 'config reloaded');
+      // New and re-scheduled KPIs sync now rather than at their next tick.
+      for (const id of [...diff.added, ...diff.changed]) scheduler.trigger(id);
+    });
   };
   process.on('SIGHUP', onHangup);
 
