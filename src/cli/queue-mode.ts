@@ -171,7 +171,7 @@ async function startRoles(
         signal,
         passes: {
           dispatch: () => app.dispatcher.tick().then((summary) => app.dispatcher.onTick?.(summary)),
-          staleness: () => staleness(app),
+          staleness: () => checkStaleness(app.catalog, app.store, app.logger, new Date()),
           retention: () => applyRetention(app.catalog.settings.retention, app.store, app.logger, new Date()),
         },
         onSynced: (result) => tally.add(result),
@@ -237,11 +237,6 @@ function summarize(applied: ApplyResult): Record<string, unknown> {
   const { added, changed, removed, queued } = applied;
   if (added.length + changed.length + removed.length <= LISTED_IDS) return { added, changed, removed, queued };
   return { added: added.length, changed: changed.length, removed: removed.length, queued };
-}
-
-async function staleness(app: QueueApp): Promise<void> {
-  const transitions = await checkStaleness(app.catalog, app.store, app.logger, new Date());
-  for (const t of transitions) app.logger.warn({ kpi: t.kpi }, `health ${t.from} → ${t.to}: no successful sync within the staleness window`);
 }
 
 /** The password in a Redis URL, for the redactor (log lines show the URL through redactRedisUrl too). */

@@ -8,7 +8,8 @@ import type { Store } from '../store/store.ts';
 
 /**
  * Turns KPIs with no successful sync for their staleness window into `no_data`
- * (and back is handled by the next successful sync's health evaluation).
+ * (and back is handled by the next successful sync's health evaluation), with a
+ * warning per KPI.
  */
 export async function checkStaleness(catalog: Catalog, store: Store, logger: Logger, now: Date): Promise<HealthTransition[]> {
   const transitions: HealthTransition[] = [];
@@ -28,7 +29,9 @@ export async function checkStaleness(catalog: Catalog, store: Store, logger: Log
     const evaluated = evaluateStaleness(previous, lastSuccess, at, staleAfterMs);
     if (!evaluated?.transition) continue;
     const outcome = await saveHealthWithAlerts({ catalog, store, logger }, kpi, previous, evaluated, undefined, now);
-    if (outcome.transition) transitions.push(outcome.transition);
+    if (!outcome.transition) continue;
+    transitions.push(outcome.transition);
+    logger.warn({ kpi: kpi.id }, `health ${outcome.transition.from} → ${outcome.transition.to}: no successful sync within the staleness window`);
   }
   return transitions;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EmbeddedScheduler } from '../../schedule/embedded.scheduler.ts';
+import { periodic } from '../../schedule/periodic.ts';
 import { assertSchedulable } from '../../schedule/schedule-issues.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { applyRetention } from '../../sync/retention.ts';
@@ -60,29 +61,16 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
   // Delivery runs beside syncing on its own timer: a slow receiver never holds up a sync.
   app.dispatcher.start(DISPATCH_INTERVAL_MS);
 
-  const staleness = setInterval(() => {
-    checkStaleness(app.catalog, app.store, logger, new Date())
-      .then((transitions) => transitions.forEach((t) => logger.warn({ kpi: t.kpi }, `health ${t.from} → ${t.to}: no successful sync within the staleness window`)))
-      .catch((err: unknown) => logger.error({ err }, 'staleness check failed'));
-  }, STALENESS_CHECK_MS);
-  staleness.unref();
-
-  // One pass at a time: a first pass over years of history may outlast the hour.
-  let pruning: Promise<void> | undefined;
-  const prune = () => {
-    pruning ??= applyRetention(app.catalog.settings.retention, app.store, logger, new Date())
-      .then(
-        () => undefined,
-        (err: unknown) => logger.error({ err }, 'retention pass failed; the next one tries again'),
-      )
-      .finally(() => {
-        pruning = undefined;
-      });
-  };
-  const firstRetention = setTimeout(prune, RETENTION_FIRST_MS);
-  firstRetention.unref();
-  const retention = setInterval(prune, RETENTION_EVERY_MS);
-  retention.unref();
+  const staleness = periodic(() => checkStaleness(app.catalog, app.store, logger, new Date()), {
+    everyMs: STALENESS_CHECK_MS,
+    onError: (err) => logger.error({ err }, 'staleness check failed'),
+  });
+  // A first pass over years of history may outlast the hour; periodic never stacks them.
+  const retention = periodic(() => applyRetention(app.catalog.settings.retention, app.store, logger, new Date()), {
+    everyMs: RETENTION_EVERY_MS,
+    firstMs: RETENTION_FIRST_MS,
+    onError: (err) => logger.error({ err }, 'retention pass failed; the next one tries again'),
+  });
 
   const onHangup = () => {
     void app.reloadOrKeep().then((catalog) => {
@@ -100,9 +88,6 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
       process.off('SIGTERM', shutdown);
       process.off('SIGINT', shutdown);
       process.off('SIGHUP', onHangup);
-      clearInterval(staleness);
-      clearTimeout(firstRetention);
-      clearInterval(retention);
       const timeout = app.catalog.settings.shutdownTimeout;
       logger.info({ signal, timeoutMs: timeout }, 'shutting down: no new syncs; waiting for in-flight ones');
       void scheduler
@@ -111,8 +96,8 @@ export async function startEmbedded(app: App, portFlag?: string): Promise<void> 
           if (!finished) logger.warn('in-flight syncs did not finish within the shutdown timeout; they were aborted');
           return ops?.server.close();
         })
-        // A retention pass in progress finishes its batch before the store closes.
-        .then(() => pruning)
+        // A staleness or retention pass in progress finishes before the store closes.
+        .then(() => Promise.all([staleness.stop(), retention.stop()]))
         .then(() => app.close())
         .then(() => {
           logger.info('stopped');
