@@ -55,7 +55,6 @@ export interface QueueModeOverrides {
 export interface QueueApp extends App {
   redis: Redis;
   settings: QueueSettings;
-  redisVersion: string;
 }
 
 /**
@@ -67,7 +66,6 @@ export async function createQueueApp(options: GlobalOptions, role: QueueRole | '
   const url = overrides.redisUrl ?? process.env.REDIS_URL;
   if (!url) throw new ConfigError('queue mode needs REDIS_URL (e.g. redis://redis:6379); without it, run `kpi-sync start` in embedded mode');
   let redis: Redis | undefined;
-  let redisVersion = '';
   let settings: QueueSettings | undefined;
   const app = await createApp(options, {
     logTo: overrides.logTo ?? 'stdout',
@@ -80,7 +78,7 @@ export async function createQueueApp(options: GlobalOptions, role: QueueRole | '
       const connection = createRedisConnection(url, logger, { connectionName: `kpi-sync:${role}` });
       try {
         await waitForRedis(connection, logger, overrides.signal);
-        ({ version: redisVersion } = await checkRedis(connection, logger));
+        const { version: redisVersion } = await checkRedis(connection, logger);
         const store = await openRedisStore(connection, { prefix: settings.prefix, logger, checkRequirements: false });
         logger.info({ redis: redactRedisUrl(url), redisVersion, prefix: settings.prefix }, `redis ${redisVersion} ready`);
         redis = connection;
@@ -96,7 +94,6 @@ export async function createQueueApp(options: GlobalOptions, role: QueueRole | '
   return Object.assign(app, {
     redis: connection,
     settings: settings!,
-    redisVersion,
     async close() {
       await closeApp();
       await connection.quit().catch(() => connection.disconnect());
