@@ -54,6 +54,8 @@ export interface Catalog {
   kpis: Map<string, LoadedKpi>;
   objectives: ObjectiveConfig[];
   krs: Map<string, { kr: KrConfig; objective: ObjectiveConfig }>;
+  /** The same KRs by the KPI they measure, for the per-sync lookups. */
+  krsByKpi: Map<string, Array<{ kr: KrConfig; objective: ObjectiveConfig }>>;
   /** Every resolved secret value (interpolations and `secret()` fields), for log redaction. */
   secrets: string[];
   warnings: ConfigIssue[];

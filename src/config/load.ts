@@ -208,7 +208,13 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
   }
   const objectives = merged.objectives.map((entry) => entry.value);
   const krs = new Map<string, { kr: KrConfig; objective: ObjectiveConfig }>();
-  for (const objective of objectives) for (const kr of objective.krs) krs.set(kr.id, { kr, objective });
+  const krsByKpi = new Map<string, Array<{ kr: KrConfig; objective: ObjectiveConfig }>>();
+  for (const objective of objectives) {
+    for (const kr of objective.krs) {
+      krs.set(kr.id, { kr, objective });
+      krsByKpi.set(kr.kpi, [...(krsByKpi.get(kr.kpi) ?? []), { kr, objective }]);
+    }
+  }
 
   return {
     dir,
@@ -218,6 +224,7 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
     kpis,
     objectives,
     krs,
+    krsByKpi,
     secrets,
     warnings: issues.filter((issue) => issue.severity === 'warning'),
     formulaOrder: formulas.order,

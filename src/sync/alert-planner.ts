@@ -31,7 +31,7 @@ async function episodeOf(store: Store, kpi: string, transition: HealthTransition
 /** True when a KR on this KPI is running today: then the breach is already somebody's objective. */
 function hasActiveKr(catalog: Catalog, kpi: string, now: Date): boolean {
   const today = now.toISOString().slice(0, 10);
-  return [...catalog.krs.values()].some(({ kr }) => kr.kpi === kpi && kr.startDate <= today && today <= kr.dueDate);
+  return (catalog.krsByKpi.get(kpi) ?? []).some(({ kr }) => kr.startDate <= today && today <= kr.dueDate);
 }
 
 async function buildEvent(catalog: Catalog, store: Store, kpi: LoadedKpi, transition: HealthTransition, type: AlertEvent['type'], now: Date): Promise<AlertEvent> {

@@ -35,7 +35,7 @@ export interface ProgressOutcome {
 export async function applyProgress(deps: { catalog: Catalog; store: Store; logger: Logger }, kpi: LoadedKpi, runId: string, now: Date): Promise<ProgressOutcome> {
   const { catalog, store, logger } = deps;
   const outcome: ProgressOutcome = { progress: [], pushes: 0, held: 0 };
-  const krs = [...catalog.krs.values()].filter(({ kr }) => kr.kpi === kpi.id);
+  const krs = catalog.krsByKpi.get(kpi.id) ?? [];
   if (krs.length === 0) return outcome;
   const latest = await store.latestDatapoint(kpi.id);
   if (!latest) return outcome;
