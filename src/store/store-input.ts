@@ -1,5 +1,5 @@
 import { KsError } from '../sdk/errors.ts';
-import type { OutboxEntry, OutboxStatus } from './store.ts';
+import type { OutboxEntry, OutboxStatus, SyncCommit } from './store.ts';
 
 /**
  * Argument checks every Store adapter makes the same way, so both reject the same
@@ -36,4 +36,34 @@ export function checkOutboxEntry(operation: string, entry: OutboxEntry): { creat
   if (!STATUSES.has(entry.status)) throw invalidInput(operation, `outbox entry "${entry.id}" has unknown status "${entry.status}"`);
   if (!CHANNELS.has(entry.channel)) throw invalidInput(operation, `outbox entry "${entry.id}" has unknown channel "${entry.channel}"`);
   return { createdMs, nextMs };
+}
+
+/**
+ * Checks a whole commit before anything is written, so an adapter can rely on its
+ * transaction for atomicity and still report the first problem by name.
+ */
+export function checkSyncCommit(commit: SyncCommit): void {
+  const op = 'commitSync';
+  if (!commit.kpi) throw invalidInput(op, 'a commit needs its KPI id');
+  const { datapoints, health, run } = commit;
+  if (datapoints?.options.closedBefore !== undefined) instant(op, 'closedBefore', datapoints.options.closedBefore);
+  for (const point of datapoints?.points ?? []) {
+    if (Number.isNaN(Date.parse(point.period))) throw invalidInput(op, `KPI "${point.kpi}": period "${point.period}" is not an ISO instant`);
+    if (!Number.isFinite(point.value)) throw invalidInput(op, `KPI "${point.kpi}" at ${point.period}: value ${point.value} is not finite`);
+  }
+  if (health?.transition && health.transition.kpi !== commit.kpi) {
+    throw invalidInput(op, `transition is for KPI "${health.transition.kpi}", not "${commit.kpi}"`);
+  }
+  for (const progress of commit.progress ?? []) {
+    if (!Number.isFinite(progress.value) || !Number.isFinite(progress.progress)) {
+      throw invalidInput(op, `KR "${progress.kr}" has a non-finite value or progress`);
+    }
+  }
+  commit.outbox?.forEach((entry) => checkOutboxEntry(op, entry));
+  for (const { at } of commit.notified ?? []) instant(op, 'notified at', at);
+  for (const { push } of commit.lastPushed ?? []) instant(op, 'last push at', push.at);
+  if (run) {
+    instant(op, 'run startedAt', run.startedAt);
+    if (run.kpi !== commit.kpi) throw invalidInput(op, `run "${run.id}" is for KPI "${run.kpi}", not "${commit.kpi}"`);
+  }
 }

@@ -1,144 +1,91 @@
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../domain/types.ts';
+import type {
+  BackfillProgress,
+  ConnectionStateEntry,
+  DatapointQuery,
+  DestinationDisabled,
+  OutboxEntry,
+  OutboxQuery,
+  PruneOptions,
+  PruneResult,
+  SyncCommit,
+  SyncCommitResult,
+  SyncRun,
+  SyncState,
+  SyncStateQuery,
+  UpsertOptions,
+  UpsertResult,
+} from './store.types.ts';
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'deferred';
-
-/** One row per sync run: what ran, how long, what it read, and why it failed. */
-export interface SyncRun {
-  id: string;
-  kpi: string;
-  /** Connection id, or `formula`. */
-  source: string;
-  mode: 'current' | 'backfill';
-  status: RunStatus;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  /** Raw values the connector returned. */
-  rawValues?: number;
-  datapoints?: number;
-  /** Rows/records the connector could not use; `rejects` keeps the first 100 of them. */
-  rejected?: number;
-  rejects?: { where: number | string; reason: string }[];
-  counters?: Record<string, number>;
-  apiUsage?: { used: number; limit: number };
-  error?: { code: string; message: string };
-}
-
-/** `held`: waiting for an operator (a KR push the sanity guard stopped); never handed to the dispatcher. */
-export type OutboxStatus = 'pending' | 'held' | 'delivered' | 'failed' | 'dead';
+export type * from './store.types.ts';
+export { lastPushKey } from './store.types.ts';
 
 /**
- * One message for one destination, written before it is sent and kept until it is
- * delivered, failed for good or dead-lettered: nothing is lost when the process
- * dies between a health transition and its delivery.
- */
-export interface OutboxEntry {
-  /** Unique per (event, destination). */
-  id: string;
-  /** The idempotency key the receiver sees (webhook-id); the same on every retry. */
-  eventId: string;
-  channel: 'alert' | 'push';
-  destination: string;
-  payload: unknown;
-  status: OutboxStatus;
-  attempts: number;
-  createdAt: string;
-  /** Not tried before this instant (backoff, Retry-After, quiet hours). */
-  nextAttemptAt: string;
-  lastAttemptAt?: string;
-  deliveredAt?: string;
-  lastStatus?: number;
-  /** The last error or the receiver's response, short and free of secrets. */
-  lastError?: string;
-}
-
-export interface OutboxQuery {
-  status?: OutboxStatus[];
-  channel?: OutboxEntry['channel'];
-  limit?: number;
-}
-
-export interface UpsertOptions {
-  /**
-   * Periods that start before this instant (ISO) are closed: an existing value there
-   * is kept unless `rewriteClosed` (an explicit backfill). Missing ones are inserted.
-   */
-  closedBefore?: string;
-  rewriteClosed?: boolean;
-}
-
-export interface UpsertResult {
-  written: number;
-  /** Unchanged values and closed periods that were left alone. */
-  skipped: number;
-}
-
-export interface DatapointQuery {
-  /** Inclusive period start bound (ISO instant). */
-  from?: string;
-  /** Exclusive period start bound (ISO instant). */
-  to?: string;
-  /** The most recent N (still returned oldest first). */
-  limit?: number;
-}
-
-/** The cutoffs of one retention pass: ISO instants (src/domain/retention.ts computes them from settings). */
-export interface PruneOptions {
-  /** Runs that started before this are deleted, except the latest run of each KPI. */
-  runsBefore: string;
-  /** Delivered outbox entries delivered (deliveredAt, else createdAt) before this are deleted. */
-  deliveredBefore: string;
-  /** Runs still `running` that started before this are marked failed with KS_ERR_INTERRUPTED. */
-  abandonedBefore: string;
-  /** The finishedAt written on interrupted runs. */
-  now: string;
-}
-
-export interface PruneResult {
-  runsDeleted: number;
-  outboxDeleted: number;
-  runsAbandoned: number;
-}
-
-/**
- * Everything kpi-sync persists. Both adapters (SQLite in embedded mode, Redis in
- * queue mode) pass tests/store/store.contract.ts; nothing above this interface knows
- * which one it talks to. Every method is idempotent where the name says so.
+ * Everything kpi-sync persists. Every adapter (SQLite in embedded mode, Postgres for
+ * scale-out) passes tests/store/store.contract.ts; nothing above this interface knows
+ * which one it talks to.
+ *
+ * A sync talks to the store twice: `readSyncState` (one read of everything its
+ * planning needs) and `commitSync` (one transaction that writes everything the plan
+ * decided). A process killed at any point therefore leaves either all of a sync's
+ * effects or none of them.
  */
 export interface Store {
+  // ── the sync's two calls ────────────────────────────────────────────────────
+  /** One read: health, recent datapoints, the breach episode, KR progress and the alert and push bookkeeping of one KPI. */
+  readSyncState(query: SyncStateQuery): Promise<SyncState>;
+  /**
+   * One transaction: datapoints, health and its transition, KR progress, outbox entries,
+   * alert-notified and last-pushed bookkeeping, the connector's cursor, backfill progress
+   * and the finished run record. All of it, or (on any error) none of it.
+   */
+  commitSync(commit: SyncCommit): Promise<SyncCommitResult>;
+
+  // ── datapoints ─────────────────────────────────────────────────────────────
   /**
    * Idempotent on (kpi, period instant). A point equal to the stored one (value,
    * source, approximate) is skipped and keeps its first observedAt. One call is all
    * or nothing: a bad point rejects the batch; a period twice in a batch: last wins.
    */
   upsertDatapoints(points: Datapoint[], options?: UpsertOptions): Promise<UpsertResult>;
+  /** Oldest first. */
   listDatapoints(kpi: string, query?: DatapointQuery): Promise<Datapoint[]>;
   latestDatapoint(kpi: string): Promise<Datapoint | undefined>;
 
+  // ── health and KR progress (written by commitSync) ──────────────────────────
   getHealth(kpi: string): Promise<HealthRecord | undefined>;
-  /**
-   * Saves the new health record and, in the same transaction, the transition that
-   * caused it and the outbox entries (alerts) it produces.
-   */
-  saveHealth(kpi: string, record: HealthRecord, transition?: HealthTransition, outbox?: OutboxEntry[]): Promise<void>;
   /** Oldest first; `limit` keeps the most recent N. */
   listTransitions(kpi: string, limit?: number): Promise<HealthTransition[]>;
-
-  /** Appends to the KR's history only when value, progress or track changed; returns whether it did. */
-  recordProgress(progress: KrProgress): Promise<boolean>;
   latestProgress(kr: string): Promise<KrProgress | undefined>;
   /** Oldest first; `limit` keeps the most recent N. */
   listProgress(kr: string, limit?: number): Promise<KrProgress[]>;
 
-  /** Inserts or replaces the run with this id. */
+  // ── sync runs ──────────────────────────────────────────────────────────────
+  /** Inserts or replaces the run with this id (a failed or aborted run is one such write). */
   saveRun(run: SyncRun): Promise<void>;
   /** Most recent first. */
   listRuns(query?: { kpi?: string; limit?: number }): Promise<SyncRun[]>;
 
-  /** Opaque connector state, keyed by a scope such as `kpi:mrr`. Setting undefined deletes it. */
-  getCursor(scope: string): Promise<unknown>;
-  setCursor(scope: string, value: unknown): Promise<void>;
+  // ── typed bookkeeping ───────────────────────────────────────────────────────
+  /** A connector's own incremental state for one KPI (written through commitSync). */
+  getConnectorCursor(kpi: string): Promise<unknown>;
+  /** Where an interrupted per-period backfill of a KPI stopped. */
+  getBackfillProgress(kpi: string): Promise<BackfillProgress | undefined>;
+  /** Forgets (undefined) or sets it outside a sync, e.g. `backfill --restart`. */
+  saveBackfillProgress(kpi: string, progress: BackfillProgress | undefined): Promise<void>;
+  /** Destinations disabled after a 410 Gone, by name. */
+  disabledDestinations(): Promise<Map<string, DestinationDisabled>>;
+  /** Disables (with why) or re-enables (undefined) a destination. */
+  setDestinationDisabled(destination: string, disabled: DestinationDisabled | undefined): Promise<void>;
+  /**
+   * What every process should know about a connection (a paused API budget, a refreshed
+   * token). `scope` is the connection id plus a fingerprint of its settings, so changed
+   * credentials start afresh. An entry past its `expiresAt` reads as absent.
+   */
+  getConnectionState(scope: string, key: string, now: string): Promise<unknown>;
+  setConnectionState(scope: string, key: string, entry: ConnectionStateEntry | undefined): Promise<void>;
 
+  // ── outbox ─────────────────────────────────────────────────────────────────
   /** Adds entries; an id already present is left as it is (idempotent). Returns how many were new. */
   enqueueOutbox(entries: OutboxEntry[]): Promise<number>;
   /** Pending entries due at `now`, oldest first. */
@@ -155,18 +102,16 @@ export interface Store {
    *    each KPI (the one `listRuns({ kpi, limit: 1 })` returns), so status and the
    *    dashboard still show every KPI's last run.
    * 2. every remaining run still `running` that started before `abandonedBefore`
-   *    becomes `failed` with finishedAt `now` and error KS_ERR_INTERRUPTED (its
-   *    process died mid-sync); the rest of the record is kept. A run its process
-   *    saves again afterwards keeps what that process wrote.
+   *    becomes `failed` with finishedAt `now` and error KS_ERR_INTERRUPTED (written by
+   *    an older kpi-sync that saved runs before they finished, whose process died).
    * 3. outbox entries with status `delivered` whose deliveredAt (createdAt when it is
    *    unset) and createdAt are before `deliveredBefore` are deleted. Pending, held,
    *    failed and dead entries are never deleted: operators act on those.
-   * Works in bounded batches (no single transaction or script holds the store for
-   * long), so other writers interleave; safe to run from several processes, and
-   * idempotent: a second pass with the same options changes nothing. Listings and
-   * indexes stay consistent throughout. Returns what it changed.
+   * Works in bounded batches, so other writers interleave; safe to run from several
+   * processes, and idempotent. Returns what it changed.
    */
   pruneHistory(options: PruneOptions): Promise<PruneResult>;
 
+  /** Idempotent; every call afterwards rejects. */
   close(): Promise<void>;
 }

@@ -10,16 +10,27 @@ export function defineOutboxContract(current: () => Store): void {
   });
 
   describe('outbox', () => {
-    it('writes alert entries in the same call as the health transition that caused them', async () => {
+    it('writes alert entries in the same commit as the health transition that caused them', async () => {
       const entry = outboxEntry('a1', '2024-02-01T00:00:00Z');
-      await store.saveHealth('churn', health('critical', '2024-02-01T00:00:00Z'), transition('churn', 'ok', 'critical', '2024-02-01T00:00:00Z'), [entry]);
+      const result = await store.commitSync({
+        kpi: 'churn',
+        health: { record: health('critical', '2024-02-01T00:00:00Z'), transition: transition('churn', 'ok', 'critical', '2024-02-01T00:00:00Z') },
+        outbox: [entry],
+      });
+      expect(result.outboxAdded).toBe(1);
       expect(await store.getOutbox('a1')).toEqual(entry);
       expect(await store.listTransitions('churn')).toHaveLength(1);
     });
 
     it('writes neither the health nor the alert when the batch is invalid', async () => {
       const bad = outboxEntry('bad', 'not a date');
-      await expect(store.saveHealth('churn', health('critical', '2024-02-01T00:00:00Z'), transition('churn', 'ok', 'critical', '2024-02-01T00:00:00Z'), [bad])).rejects.toThrow();
+      await expect(
+        store.commitSync({
+          kpi: 'churn',
+          health: { record: health('critical', '2024-02-01T00:00:00Z'), transition: transition('churn', 'ok', 'critical', '2024-02-01T00:00:00Z') },
+          outbox: [bad],
+        }),
+      ).rejects.toThrow();
       expect(await store.getHealth('churn')).toBeUndefined();
       expect(await store.getOutbox('bad')).toBeUndefined();
     });

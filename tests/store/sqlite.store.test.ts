@@ -56,7 +56,7 @@ describe('SQLite store', () => {
     const db = new Database(path, { readonly: true });
     expect(userVersion(db)).toBe(LATEST);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['cursors', 'datapoints', 'health', 'health_transitions', 'kr_progress', 'outbox', 'sync_runs']);
+    expect(tables).toEqual(['alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled', 'health', 'health_transitions', 'kr_progress', 'kr_push_last', 'outbox', 'sync_runs']);
     db.close();
     expect(logs.filter((l) => l.msg === 'store schema migrated')).toMatchObject([{ from: 0, to: LATEST }]);
   });

@@ -5,6 +5,8 @@ import { defineDatapointContract } from './datapoints.contract.ts';
 import { defineOutboxContract } from './outbox.contract.ts';
 import { defineRecordContract } from './records.contract.ts';
 import { defineRetentionContract } from './retention.contract.ts';
+import { defineBookkeepingContract } from './bookkeeping.contract.ts';
+import { defineSyncCommitContract } from './sync-commit.contract.ts';
 
 /**
  * A fresh, empty store for one test. `reopen` closes the current store (if still
@@ -19,7 +21,7 @@ export interface StoreFixture {
 
 /**
  * The behaviour every Store adapter must have. It talks to the Store interface
- * only, so the SQLite and Redis adapters run it unchanged:
+ * only, so the SQLite and Postgres adapters run it unchanged:
  * `defineStoreContractTests('sqlite', async () => ({ store, reopen, cleanup }))`.
  */
 export function defineStoreContractTests(name: string, factory: () => Promise<StoreFixture>): void {
@@ -40,6 +42,8 @@ export function defineStoreContractTests(name: string, factory: () => Promise<St
     defineRecordContract(() => store);
     defineOutboxContract(() => store);
     defineRetentionContract(() => store);
+    defineSyncCommitContract(() => store);
+    defineBookkeepingContract(() => store);
 
     describe('lifecycle', () => {
       it('keeps everything across close and reopen', async () => {
@@ -49,10 +53,8 @@ export function defineStoreContractTests(name: string, factory: () => Promise<St
         const kr = progress('kr-1', 10, 0.5, 'at_risk', '2024-01-01T00:00:00Z');
         const r = run('r1', 'mrr', '2024-01-01T00:00:00Z', { status: 'ok', counters: { rows: 3 } });
         await store.upsertDatapoints([point]);
-        await store.saveHealth('mrr', record, change);
-        await store.recordProgress(kr);
+        await store.commitSync({ kpi: 'mrr', health: { record, transition: change }, progress: [kr], cursor: { value: { page: 3 } } });
         await store.saveRun(r);
-        await store.setCursor('kpi:mrr', { page: 3 });
         await store.enqueueOutbox([outboxEntry('o1', '2024-01-01T00:00:00Z')]);
         await store.close();
 
@@ -60,9 +62,9 @@ export function defineStoreContractTests(name: string, factory: () => Promise<St
         expect(await reopened.listDatapoints('mrr')).toEqual([point]);
         expect(await reopened.getHealth('mrr')).toEqual(record);
         expect(await reopened.listTransitions('mrr')).toEqual([change]);
-        expect(await reopened.recordProgress(kr)).toBe(false);
+        expect((await reopened.commitSync({ kpi: 'mrr', progress: [kr] })).progressAppended).toBe(0);
         expect(await reopened.listRuns()).toEqual([r]);
-        expect(await reopened.getCursor('kpi:mrr')).toEqual({ page: 3 });
+        expect(await reopened.getConnectorCursor('mrr')).toEqual({ page: 3 });
         expect(await reopened.dueOutbox('2024-01-01T00:00:00Z', 10)).toEqual([outboxEntry('o1', '2024-01-01T00:00:00Z')]);
       });
 

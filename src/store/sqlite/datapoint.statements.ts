@@ -50,7 +50,11 @@ export class DatapointStatements {
     );
     this.#latest = db.prepare<[string], DatapointRow>(`${select} WHERE kpi = ? ORDER BY period_ms DESC LIMIT 1`);
 
-    this.#upsertBatch = db.transaction((points: Datapoint[], closedMs: number): UpsertResult => {
+    this.#upsertBatch = db.transaction((points: Datapoint[], closedMs: number): UpsertResult => this.upsertRows(points, closedMs));
+  }
+
+  /** The rows of one upsert, inside the caller's transaction. */
+  upsertRows(points: Datapoint[], closedMs: number): UpsertResult {
       let written = 0;
       for (const point of points) {
         const { kpi, period, value } = point;
@@ -62,7 +66,6 @@ export class DatapointStatements {
         written += statement.run(kpi, periodMs, period, value, point.observedAt, point.source, point.approximate ? 1 : 0).changes;
       }
       return { written, skipped: points.length - written };
-    });
   }
 
   /** All or nothing: a bad point anywhere rolls the whole batch back. */
@@ -80,4 +83,10 @@ export class DatapointStatements {
   latest(kpi: string): DatapointRow | undefined {
     return this.#latest.get(kpi);
   }
+}
+
+export function toDatapoint(kpi: string, row: DatapointRow): Datapoint {
+  const point: Datapoint = { kpi, period: row.period, value: row.value, observedAt: row.observed_at, source: row.source };
+  if (row.approximate) point.approximate = true;
+  return point;
 }

@@ -99,6 +99,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sync_runs_running ON sync_runs (started_ms) WHERE status = 'running';
     `,
   },
+  {
+    version: 4,
+    name: 'typed bookkeeping in its own tables; cursors are the connectors\' alone',
+    // The old `cursors` table held every kind of bookkeeping under a key prefix. Ids
+    // are [a-z][a-z0-9_-]*, so the first ':' after a prefix splits its two ids.
+    sql: `
+      ALTER TABLE health_transitions ADD COLUMN from_state TEXT;
+      ALTER TABLE health_transitions ADD COLUMN to_state TEXT;
+      UPDATE health_transitions SET from_state = json_extract(record, '$.from'), to_state = json_extract(record, '$.to');
+      CREATE INDEX health_transitions_from ON health_transitions (kpi, from_state, id);
+
+      CREATE TABLE connector_cursors (kpi TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE alert_notified (
+        kpi   TEXT NOT NULL,
+        route TEXT NOT NULL,
+        at    TEXT NOT NULL,
+        PRIMARY KEY (kpi, route)
+      ) WITHOUT ROWID;
+      CREATE TABLE kr_push_last (
+        kr     TEXT NOT NULL,
+        target TEXT NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (kr, target)
+      ) WITHOUT ROWID;
+      CREATE TABLE destinations_disabled (destination TEXT PRIMARY KEY, record TEXT NOT NULL);
+      CREATE TABLE backfill_progress (kpi TEXT PRIMARY KEY, record TEXT NOT NULL);
+      CREATE TABLE connection_state (
+        scope      TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        expires_ms INTEGER,
+        PRIMARY KEY (scope, key)
+      ) WITHOUT ROWID;
+
+      INSERT INTO connector_cursors (kpi, value)
+        SELECT substr(scope, 5), value FROM cursors WHERE scope LIKE 'kpi:%';
+      INSERT INTO alert_notified (kpi, route, at)
+        SELECT substr(rest, instr(rest, ':') + 1), substr(rest, 1, instr(rest, ':') - 1), json_extract(value, '$.at')
+        FROM (SELECT substr(scope, 16) AS rest, value FROM cursors WHERE scope LIKE 'alert-notified:%')
+        WHERE instr(rest, ':') > 0 AND json_extract(value, '$.at') IS NOT NULL;
+      INSERT INTO kr_push_last (kr, target, record)
+        SELECT substr(rest, 1, instr(rest, ':') - 1), substr(rest, instr(rest, ':') + 1), value
+        FROM (SELECT substr(scope, 11) AS rest, value FROM cursors WHERE scope LIKE 'push-last:%')
+        WHERE instr(rest, ':') > 0;
+      INSERT INTO destinations_disabled (destination, record)
+        SELECT substr(scope, 22), json_object('at', coalesce(json_extract(value, '$.at'), ''), 'status', json_extract(value, '$.status'), 'reason', coalesce(json_extract(value, '$.reason'), 'disabled'))
+        FROM cursors WHERE scope LIKE 'destination-disabled:%';
+      INSERT INTO backfill_progress (kpi, record)
+        SELECT substr(scope, 10), value FROM cursors WHERE scope LIKE 'backfill:%';
+      DROP TABLE cursors;
+    `,
+  },
 ];
 
 export interface MigrationOutcome {
