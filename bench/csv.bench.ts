@@ -112,6 +112,8 @@ async function loadConnector(): Promise<Runner> {
     window: { start: '2000-01-01T00:00:00.000+01:00', end: '2100-01-01T00:00:00.000+01:00', timeZone: ZONE, interval: 'month' as const },
     mode: 'backfill' as const,
     periodOf: (instant: string | Date) => periodStart(instant, 'month', ZONE),
+    periods: () => [],
+    connectionState: { get: async () => undefined, set: async () => {}, delete: async () => {} },
     logger: logger as never,
     signal: new AbortController().signal,
     http: { request: () => Promise.reject(new Error('no http in this bench')) },

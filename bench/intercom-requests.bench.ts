@@ -4,6 +4,7 @@ import intercom from '../connectors/intercom/index.ts';
 import { periodStart } from '../src/domain/periods.ts';
 import { createHttpClient } from '../src/sdk/http.ts';
 import type { ConnectorContext, SyncWindow } from '../src/sdk/index.ts';
+import { memoryConnectionState, windowPeriods } from '../tests/helpers/connector-context.ts';
 
 /** Records the mocks declare: conversations in the count, and in the sum. */
 const COUNT_TOTAL = 12_345;
@@ -92,6 +93,8 @@ function context(connection: ReturnType<typeof intercom.connectionSchema.parse>)
     window: WINDOW,
     mode: 'current',
     periodOf: (instant) => periodStart(instant, WINDOW.interval, WINDOW.timeZone),
+    periods: windowPeriods(WINDOW),
+    connectionState: memoryConnectionState(),
     logger: pino({ level: 'silent' }),
     signal: new AbortController().signal,
     http: createHttpClient({ ...intercom.http!(connection) }),

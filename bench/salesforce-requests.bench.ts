@@ -5,6 +5,7 @@ import salesforce from '../connectors/salesforce/index.ts';
 import { connectionSchema, querySchema, type SalesforceConnection, type SalesforceQuery } from '../connectors/salesforce/schema.ts';
 import type { ConnectorContext } from '../src/sdk/index.ts';
 import { createHttpClient } from '../src/sdk/http.ts';
+import { memoryConnectionState } from '../tests/helpers/connector-context.ts';
 
 const LOGIN = 'https://login.salesforce.com';
 const INSTANCE = 'https://acme.my.salesforce.com';
@@ -26,11 +27,16 @@ const TOKEN = {
   signature: 'YmVuY2g=',
 };
 
+/** One connection's shared state for every run, as the store keeps it between scheduled runs. */
+const SHARED_STATE = memoryConnectionState();
+
 function context(http: ConnectorContext['http']): ConnectorContext {
   return {
     window: { start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Oslo', interval: 'month' },
     mode: 'current',
     periodOf: (instant) => String(instant),
+    periods: () => [],
+    connectionState: SHARED_STATE,
     logger: pino({ level: 'silent' }),
     signal: new AbortController().signal,
     http,

@@ -12,6 +12,8 @@ export function createCsvConnector(options: CsvReadOptions = {}): Connector<CsvC
     description: 'CSV files (local file, folder or URL): sum, avg, min, max, count, count_distinct or last of a column per period.',
     connectionSchema,
     querySchema,
+    // A file is read whole, and every period in it comes out of that one pass.
+    backfill: 'one-pass',
     check: (connection, ctx) => checkCsv(connection, ctx, options),
     fetch: (connection, query, ctx) => readCsv(connection, query, ctx, options),
   });

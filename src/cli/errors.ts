@@ -1,6 +1,6 @@
 import { ConfigValidationError, formatIssue, type ConfigIssue } from '../config/catalog.ts';
 import { toKsError } from '../sdk/index.ts';
-import type { Redactor } from './redactor.ts';
+import type { Redactor } from '../app/redactor.ts';
 
 export function printIssues(issues: ConfigIssue[], redactor?: Redactor): void {
   const errors = issues.filter((i) => i.severity === 'error').length;

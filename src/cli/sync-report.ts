@@ -1,6 +1,6 @@
 import type { Catalog } from '../config/catalog.ts';
 import type { SyncResult } from '../sync/run-sync.ts';
-import { formatBand, formatPercent, formatPeriod, formatValue, table } from './format.ts';
+import { formatBand, formatPercent, formatPeriod, formatValue, table } from '../app/format.ts';
 
 /** One human line per sync, for the log. */
 export function describeSync(result: SyncResult, catalog: Catalog): string {

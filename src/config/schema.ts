@@ -141,7 +141,13 @@ export const connectionBaseSchema = z.looseObject({
 
 export const settingsSchema = z.strictObject({
   store: z
-    .strictObject({ path: z.string().default('./data/kpi-sync.db').describe('SQLite file, relative to the working directory.') })
+    .strictObject({
+      path: z.string().default('./data/kpi-sync.db').describe('SQLite file (embedded mode without a Postgres URL), relative to the working directory.'),
+      url: secret('postgres://user:password@host:5432/db — selects Postgres (required in queue mode); DATABASE_URL overrides it. Use ${ENV_VAR} for the password.')
+        .optional(),
+      poolSize: z.int().min(1).max(1000).optional().describe('Postgres connections this process keeps (default 10).'),
+      statementTimeoutMs: z.int().min(100).optional().describe('Postgres statement timeout, ms (default 30000).'),
+    })
     .optional(),
   concurrency: z.int().min(1).max(256).default(4).describe('Syncs running at once in embedded mode.'),
   shutdownTimeout: z.int().min(0).default(30_000).describe('ms that in-flight syncs get to finish on SIGTERM.'),

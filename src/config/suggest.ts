@@ -1,3 +1,5 @@
+import { UsageError } from '../sdk/errors.ts';
+
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
@@ -37,4 +39,12 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = suggest(word, candidates);
   return match === undefined ? '' : `; did you mean "${match}"?`;
+}
+
+/** An unknown id given to a command: names it, suggests the closest known one, or lists a few. */
+export function unknownId(kind: string, id: string, known: Iterable<string>): UsageError {
+  const all = [...known];
+  const hint = didYouMean(id, all);
+  const list = hint === '' && all.length > 0 ? `; known: ${all.slice(0, 12).join(', ')}${all.length > 12 ? `, … (${all.length} in all)` : ''}` : '';
+  return new UsageError(`unknown ${kind} "${id}"${hint}${list}`);
 }

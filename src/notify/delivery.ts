@@ -29,8 +29,3 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxAgeMs: 24 * 3_600_000,
   batchSize: 50,
 };
-
-/** Where the "destination disabled" mark lives in the store's opaque state. */
-export function disabledScope(destination: string): string {
-  return `destination-disabled:${destination}`;
-}

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { backoffDelay } from '../sdk/retry.ts';
 import type { OutboxEntry, Store } from '../store/store.ts';
-import { DEFAULT_DELIVERY_POLICY, disabledScope, type Deliverer, type DeliveryPolicy, type DeliveryResult } from './delivery.ts';
+import { DEFAULT_DELIVERY_POLICY, type Deliverer, type DeliveryPolicy, type DeliveryResult } from './delivery.ts';
 
 /** How long an attempt may be in flight before a crashed one is tried again (destinations time out well before). */
 const IN_FLIGHT_LEASE_MS = 5 * 60_000;
@@ -15,6 +15,8 @@ export interface DispatcherOptions {
   now?: () => Date;
   random?: () => number;
   scrub?: (text: string) => string;
+  /** Told about every pass of the timer loop (delivery metrics). Must not throw. */
+  onTick?: (summary: TickSummary) => void;
 }
 
 export interface TickSummary {
@@ -38,8 +40,6 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<TickSummary> | undefined;
   private readonly abort = new AbortController();
-  /** Told about every pass of the timer loop (delivery metrics). */
-  onTick: ((summary: TickSummary) => void) | undefined;
 
   constructor(options: DispatcherOptions) {
     this.options = options;
@@ -54,10 +54,16 @@ export class Dispatcher {
     return this.running;
   }
 
+  /** One pass, reported to `onTick`: what the timer loop and queue mode's delivery job run. */
+  async pass(): Promise<TickSummary> {
+    const summary = await this.tick();
+    this.options.onTick?.(summary);
+    return summary;
+  }
+
   start(intervalMs = 1_000): void {
     const loop = () => {
-      this.tick()
-        .then((summary) => this.onTick?.(summary))
+      this.pass()
         .catch((err: unknown) => this.options.logger.error({ err }, 'outbox delivery pass failed'))
         .finally(() => {
           if (!this.abort.signal.aborted) this.timer = setTimeout(loop, intervalMs);
@@ -81,14 +87,16 @@ export class Dispatcher {
     const summary: TickSummary = { delivered: 0, retried: 0, failed: 0, dead: 0, held: 0 };
     const due = await this.options.store.dueOutbox(this.now().toISOString(), this.policy.batchSize);
     const deliverers = this.options.deliverers();
+    // Read once a pass; a destination disabled during the pass is added, so its later entries wait too.
+    const disabled: Map<string, unknown> = due.length > 0 ? await this.options.store.disabledDestinations() : new Map();
     for (const entry of due) {
       if (this.abort.signal.aborted) break;
-      summary[await this.deliverOne(entry, deliverers)] += 1;
+      summary[await this.deliverOne(entry, deliverers, disabled)] += 1;
     }
     return summary;
   }
 
-  private async deliverOne(entry: OutboxEntry, deliverers: ReadonlyMap<string, Deliverer>): Promise<keyof TickSummary> {
+  private async deliverOne(entry: OutboxEntry, deliverers: ReadonlyMap<string, Deliverer>, disabled: Map<string, unknown>): Promise<keyof TickSummary> {
     const { store, logger } = this.options;
     const now = this.now();
     const log = logger.child({ outbox: entry.id, event: entry.eventId, destination: entry.destination });
@@ -103,7 +111,7 @@ export class Dispatcher {
       await store.updateOutbox({ ...entry, status: 'failed', lastError: `destination "${entry.destination}" is no longer configured` });
       return 'failed';
     }
-    if (await store.getCursor(disabledScope(entry.destination))) {
+    if (disabled.has(entry.destination)) {
       // Held, not dropped: `kpi-sync alerts enable` releases it; the max age still applies.
       await store.updateOutbox({ ...entry, nextAttemptAt: new Date(now.getTime() + this.policy.baseDelayMs).toISOString() });
       return 'held';
@@ -138,7 +146,9 @@ export class Dispatcher {
     if (result.outcome === 'failed') {
       await store.updateOutbox({ ...tried, status: 'failed', lastStatus: result.status, lastError: scrub(result.response) });
       if (result.disable) {
-        await store.setCursor(disabledScope(entry.destination), { at: now.toISOString(), status: result.status, reason: scrub(result.response) });
+        const mark = { at: now.toISOString(), status: result.status, reason: scrub(result.response) };
+        await store.setDestinationDisabled(entry.destination, mark);
+        disabled.set(entry.destination, mark);
         log.error({ status: result.status }, `destination ${entry.destination} answered ${result.status} Gone: disabled until an operator re-enables it`);
       } else {
         log.error({ status: result.status, response: scrub(result.response) }, 'delivery failed permanently');

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog.ts';
 import { defaultSchedule } from '../domain/periods.ts';
+import { AbortedError } from '../sdk/errors.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 
 export interface EmbeddedSchedulerOptions {
@@ -9,6 +10,8 @@ export interface EmbeddedSchedulerOptions {
   concurrency: number;
   /** Runs one KPI's sync. Errors are logged, never thrown into the scheduler. */
   runKpi(kpiId: string, signal: AbortSignal): Promise<void>;
+  /** A KPI came due while its sync still ran (it runs once more afterwards, never twice at once). */
+  onBusy?(kpiId: string): void;
 }
 
 interface Planned {
@@ -41,6 +44,7 @@ export class EmbeddedScheduler {
       (kpiId) => options.runKpi(kpiId, this.abort.signal),
       (kpiId, error) => options.logger.error({ kpi: kpiId, err: error }, 'sync crashed'),
       (kpiId) => this.queueDependents(kpiId),
+      (kpiId) => options.onBusy?.(kpiId),
     );
   }
 
@@ -105,13 +109,19 @@ export class EmbeddedScheduler {
     return [...this.planned].map(([kpi, p]) => ({ kpi, next: p.task.getNextRun() }));
   }
 
-  /** Stops ticking, lets in-flight syncs finish within the timeout, then aborts them. */
-  async stop(timeoutMs: number): Promise<boolean> {
+  /**
+   * Stops ticking, lets in-flight syncs run until the deadline, then aborts them and
+   * gives them `settleMs` to record themselves as aborted.
+   */
+  async stop(deadlineMs: number, settleMs: number): Promise<{ finished: boolean; aborted: string[] }> {
     for (const planned of this.planned.values()) await planned.task.destroy();
     this.planned.clear();
-    const finished = await this.queue.close(timeoutMs);
-    if (!finished) this.abort.abort(new Error('shutdown timeout'));
-    return finished;
+    const finished = await this.queue.close(deadlineMs);
+    if (finished) return { finished, aborted: [] };
+    const aborted = this.queue.runningKeys();
+    this.abort.abort(new AbortedError(`shutdown: the ${deadlineMs} ms deadline passed`));
+    await this.queue.close(settleMs);
+    return { finished, aborted };
   }
 
   /** Called when a KPI has left the queue: formulas over it run once the last busy input is done. */

@@ -15,24 +15,31 @@ export class KeyedQueue {
   private readonly work: (key: string) => Promise<void>;
   private readonly onError: (key: string, error: unknown) => void;
   private readonly onSettled: (key: string) => void;
+  private readonly onBusy: (key: string) => void;
 
-  /** `onSettled` is called once a key has left the queue (after any rerun of it was queued). */
+  /**
+   * `onSettled` is called once a key has left the queue (after any rerun of it was
+   * queued); `onBusy` when a key is asked for while it runs.
+   */
   constructor(
     limit: number,
     work: (key: string) => Promise<void>,
     onError: (key: string, error: unknown) => void,
     onSettled: (key: string) => void = () => {},
+    onBusy: (key: string) => void = () => {},
   ) {
     this.limit = limit;
     this.work = work;
     this.onError = onError;
     this.onSettled = onSettled;
+    this.onBusy = onBusy;
   }
 
   request(key: string): void {
     if (this.closed) return;
     if (this.running.has(key)) {
       this.rerun.add(key);
+      this.onBusy(key);
       return;
     }
     if (this.pendingSet.has(key)) return;
@@ -48,6 +55,11 @@ export class KeyedQueue {
 
   get size(): { pending: number; running: number } {
     return { pending: this.pending.length, running: this.running.size };
+  }
+
+  /** Keys running now. */
+  runningKeys(): string[] {
+    return [...this.running.keys()];
   }
 
   /** Takes no new work; resolves when in-flight work finished or the timeout passed (returns false then). */

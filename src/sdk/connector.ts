@@ -24,11 +24,36 @@ export interface RawValue {
   approximate?: boolean;
 }
 
-/** Opaque incremental state a connector keeps between runs (the Singer STATE idea). */
+/**
+ * Opaque incremental state a connector keeps between runs (the Singer STATE idea).
+ * `set` takes effect with the sync's commit: a run that fails keeps the old cursor,
+ * so the data a cursor skips past is never lost.
+ */
 export interface CursorStore {
   get<T = unknown>(): Promise<T | undefined>;
   set(value: unknown): Promise<void>;
 }
+
+/**
+ * What every process should know about a connection, shared through the store: an
+ * API budget paused after a rate-limit error, a refreshed OAuth token, a field-id
+ * cache. Scoped to the connection and a fingerprint of its settings, so changed
+ * credentials start afresh. Writes take effect at once (not with the sync's commit).
+ */
+export interface ConnectionState {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  /** `ttlMs`: the value reads as absent after this long. */
+  set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * How `kpi-sync backfill` reads history with this connector: `one-pass` reads the
+ * whole window in one fetch (a file, a source that groups by period itself);
+ * `per-period` runs one fetch per closed period, oldest first, and resumes where an
+ * interrupted backfill stopped.
+ */
+export type BackfillStrategy = 'one-pass' | 'per-period';
 
 /** Side information a connector reports about its read, stored with the sync run. */
 export interface Diagnostics {
@@ -47,10 +72,18 @@ export interface ConnectorContext {
   mode: 'current' | 'backfill';
   /** Start of the KPI period containing `instant`, as an ISO string in the KPI's zone. */
   periodOf(instant: string | Date): string;
+  /**
+   * The window split into the KPI's periods, oldest first, each with its start and
+   * (exclusive) end. Throws a QueryError past `max` periods (default 10,000), so a
+   * backfill over decades of days fails clearly instead of flooding the source.
+   */
+  periods(max?: number): SyncWindow[];
   logger: Logger;
+  /** Aborted when the sync must stop (shutdown at its deadline). `http` passes it on every request. */
   signal: AbortSignal;
   http: HttpClient;
   cursor: CursorStore;
+  connectionState: ConnectionState;
   diagnostics: Diagnostics;
   /** Folder of the config file that defined this connection; relative paths resolve against it. */
   baseDir: string;
@@ -62,6 +95,7 @@ export interface CheckContext {
   signal: AbortSignal;
   http: HttpClient;
   baseDir: string;
+  connectionState: ConnectionState;
 }
 
 export interface CheckResult {
@@ -81,6 +115,8 @@ export interface Connector<C = any, Q = any> {
   querySchema: z.ZodType<Q>;
   check(connection: C, ctx: CheckContext): Promise<CheckResult>;
   fetch(connection: C, query: Q, ctx: ConnectorContext): Promise<RawValue[]>;
+  /** How a backfill reads history (default `per-period`). */
+  backfill?: BackfillStrategy;
   /**
    * Defaults for the HTTP client the runner builds per connection: the vendor's
    * rate-limit header reader, timeouts. The client lives as long as the connection,

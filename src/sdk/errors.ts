@@ -83,6 +83,20 @@ export class BudgetDeferredError extends KsError {
   }
 }
 
+/** An unknown id or a bad argument given to a command. Never retried. */
+export class UsageError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_USAGE', message, options);
+  }
+}
+
+/** A sync stopped by a shutdown at its deadline. Retryable: the next run, or another worker, does it. */
+export class AbortedError extends KsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('KS_ERR_ABORTED', message, { retryable: true, cause: options.cause });
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof KsError && error.retryable;
 }

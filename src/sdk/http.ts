@@ -68,7 +68,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
   const now = options.now ?? Date.now;
   const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
-  const signal = options.signal;
+  const clientSignal = options.signal;
   const instance: AxiosInstance = axios.create({
     adapter: 'http',
     maxRedirects: 0,
@@ -89,7 +89,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
   }
 
   /** Waits for the reset when the source said we are at the reserve: honour the limit before it is hit. */
-  async function respectBudget(req: PreparedRequest): Promise<number> {
+  async function respectBudget(req: PreparedRequest, signal: AbortSignal | undefined): Promise<number> {
     if (!budget) return 0;
     const wait = budget.resetAt - now();
     if (wait <= 0) {
@@ -113,7 +113,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
     return read && read.resetAt > now() ? read.resetAt - now() : undefined;
   }
 
-  async function attempt(req: PreparedRequest): Promise<Outcome> {
+  async function attempt(req: PreparedRequest, signal: AbortSignal | undefined): Promise<Outcome> {
     const timer = new AbortController();
     let timedOut = false;
     const clock = setTimeout(() => {
@@ -201,15 +201,17 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
   return {
     async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
       const req = prepareRequest(request, cfg.timeoutMs, cfg.userAgent);
+      // The client's signal (its owner shutting down) and the request's own (the sync it belongs to).
+      const signal = request.signal && clientSignal ? AbortSignal.any([clientSignal, request.signal]) : (request.signal ?? clientSignal);
       const attempts = Math.max(1, Math.floor(request.attempts ?? cfg.attempts));
       let waitedMs = 0;
       for (let n = 1; ; n += 1) {
         if (signal?.aborted) throw abortReason(signal);
-        waitedMs += await respectBudget(req);
+        waitedMs += await respectBudget(req, signal);
         const started = now();
         let outcome: Outcome;
         try {
-          outcome = await attempt(req);
+          outcome = await attempt(req, signal);
         } catch (err) {
           const error = signal?.aborted ? 'aborted' : 'failed';
           notify({ label: req.label, durationMs: now() - started, error, ...(waitedMs > 0 ? { waitedMs } : {}) });

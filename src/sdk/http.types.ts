@@ -21,6 +21,11 @@ export interface HttpRequest {
   mapError?: (response: HttpResponse<unknown>) => KsError | undefined;
   /** A short label for logs and metrics instead of the full URL (which may hold tokens). */
   label?: string;
+  /**
+   * Aborts this request, its retries and its waits (a sync's `ctx.signal`: shutdown
+   * reaches every request in flight). `ctx.http` passes the sync's signal already.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse<T> {

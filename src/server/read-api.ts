@@ -7,7 +7,8 @@ import { kpiView, listKpiViews, listObjectiveViews, pointView } from './read-mod
 
 export interface ReadApiDeps {
   getCatalog: () => Catalog;
-  store: Store;
+  /** The store once it is open (the server's guard answers 503 before). */
+  getStore: () => Store;
 }
 
 const DATAPOINT_LIMIT = { default: 1_000, max: 10_000 };
@@ -59,14 +60,13 @@ export function periodBounds(kpi: Pick<LoadedKpi, 'timezone'>, from?: string, to
 
 /** The JSON read API under /api. Authentication is the caller's preHandler. */
 export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
-  const { store } = deps;
 
-  app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), store) }));
+  app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), deps.getStore()) }));
 
   app.get<{ Params: { id: string } }>('/api/kpis/:id', async (request, reply) => {
     const kpi = deps.getCatalog().kpis.get(request.params.id);
     if (!kpi) return reply.code(404).send({ error: `unknown KPI "${request.params.id}"` });
-    return { kpi: await kpiView(kpi, store) };
+    return { kpi: await kpiView(kpi, deps.getStore()) };
   });
 
   app.get<{ Params: { id: string } }>('/api/kpis/:id/datapoints', async (request, reply) => {
@@ -76,7 +76,7 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
     if (!query.success) return badRequest(reply, zodMessage(query.error));
     const bounds = periodBounds(kpi, query.data.from, query.data.to);
     if (typeof bounds === 'string') return badRequest(reply, bounds);
-    const points = await store.listDatapoints(kpi.id, { ...bounds, limit: query.data.limit });
+    const points = await deps.getStore().listDatapoints(kpi.id, { ...bounds, limit: query.data.limit });
     return {
       kpi: kpi.id,
       interval: kpi.interval,
@@ -86,12 +86,12 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
     };
   });
 
-  app.get('/api/objectives', async () => ({ objectives: await listObjectiveViews(deps.getCatalog(), store) }));
+  app.get('/api/objectives', async () => ({ objectives: await listObjectiveViews(deps.getCatalog(), deps.getStore()) }));
 
   app.get('/api/runs', async (request, reply) => {
     const query = runsQuery.safeParse(request.query);
     if (!query.success) return badRequest(reply, zodMessage(query.error));
-    const runs = await store.listRuns({ limit: query.data.limit, ...(query.data.kpi ? { kpi: query.data.kpi } : {}) });
+    const runs = await deps.getStore().listRuns({ limit: query.data.limit, ...(query.data.kpi ? { kpi: query.data.kpi } : {}) });
     return { runs };
   });
 }

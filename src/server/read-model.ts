@@ -1,4 +1,4 @@
-import { formatBand, formatPeriod, formatValue } from '../cli/format.ts';
+import { formatBand, formatPeriod, formatValue } from '../app/format.ts';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
 import type { Band, Datapoint, HealthState, Interval, KrProgress } from '../domain/types.ts';
 import type { Store, SyncRun } from '../store/store.ts';

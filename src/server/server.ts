@@ -8,7 +8,7 @@ import { renderDashboard, renderLogin } from './dashboard/dashboard.page.ts';
 import { buildDashboardView } from './dashboard/dashboard.view.ts';
 import type { Metrics } from './metrics.ts';
 import { registerReadApi } from './read-api.ts';
-import type { Readiness } from './readiness.ts';
+import type { ReadinessProbe } from './readiness.ts';
 import { assertSafeBinding } from './server-options.ts';
 
 /** Checks the token on a request; registered by plugins on their own routes. */
@@ -24,14 +24,15 @@ export type ServerPlugin = (app: FastifyInstance, context: { guard: TokenGuard }
 export interface ServerDeps {
   /** The catalog in force (a reload swaps it). */
   getCatalog: () => Catalog;
-  store: Store;
+  /** The store, once it is open: until then the routes that read it answer 503. */
+  getStore: () => Store | undefined;
   logger: Logger;
   metrics: Metrics;
   host: string;
   port: number;
   /** Required beyond loopback; when set it guards everything but /healthz and /readyz. */
   token?: string | undefined;
-  ready: () => Promise<Readiness>;
+  readiness: ReadinessProbe;
   plugins?: ServerPlugin[];
   /** Clock for "5 min ago" on the dashboard; tests pin it. */
   now?: () => Date;
@@ -69,7 +70,12 @@ class RequestLog extends LogController {
  */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertSafeBinding({ host: deps.host, token: deps.token });
-  const { store, metrics, token } = deps;
+  const { metrics, token } = deps;
+  const store = (): Store => {
+    const open = deps.getStore();
+    if (!open) throw Object.assign(new Error('starting: the store is not ready yet (see /readyz)'), { statusCode: 503 });
+    return open;
+  };
   const now = deps.now ?? (() => new Date());
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'server' }),
@@ -88,9 +94,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
-    return reply.code(status).send({ error: status >= 500 ? 'internal error; see the server log' : error.message });
+    // 503 is ours (starting up) and says so; any other 5xx is a bug whose details stay in the log.
+    const status = error.statusCode && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal error; see the server log' : error.message });
   });
 
   const guard: TokenGuard = async (request, reply) => {
@@ -104,7 +111,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
-    const readiness = await deps.ready();
+    const readiness = await deps.readiness.probe();
     return reply.code(readiness.ok ? 200 : 503).send(readiness);
   });
 
@@ -112,13 +119,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     guarded.addHook('onRequest', guard);
     guarded.get('/metrics', async (_request, reply) => {
       const catalog = deps.getCatalog();
-      await Promise.all([metrics.refreshBusinessGauges(catalog, store), metrics.refreshOutboxGauges(store)]);
+      const open = deps.getStore();
+      // Before the store opens, /metrics still serves the process's own series.
+      if (open) await Promise.all([metrics.refreshBusinessGauges(catalog, open), metrics.refreshOutboxGauges(open)]);
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    registerReadApi(guarded, { getCatalog: deps.getCatalog, store });
+    registerReadApi(guarded, { getCatalog: deps.getCatalog, getStore: store });
     guarded.get('/', async (_request, reply) => {
       const catalog = deps.getCatalog();
-      const view = await buildDashboardView(catalog, store, now());
+      const view = await buildDashboardView(catalog, store(), now());
       return reply.type('text/html; charset=utf-8').send(renderDashboard(view, (kpi) => catalog.kpis.get(kpi)?.unit));
     });
   });

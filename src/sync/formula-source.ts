@@ -1,8 +1,10 @@
 import { evaluateFormula } from '../domain/formula.ts';
 import { periodStart } from '../domain/periods.ts';
 import type { LoadedKpi } from '../config/catalog.ts';
+import type { Datapoint } from '../domain/types.ts';
 import type { RawValue, SyncWindow } from '../sdk/index.ts';
 import type { Store } from '../store/store.ts';
+import type { PlannedDatapoints } from './read-raw.ts';
 import type { RunDiagnostics } from './run-diagnostics.ts';
 
 /**
@@ -12,14 +14,14 @@ import type { RunDiagnostics } from './run-diagnostics.ts';
  * cannot be evaluated (missing input, division by zero) yields no value and is
  * reported as a reject with the reason.
  */
-export async function readFormula(kpi: LoadedKpi, window: SyncWindow, store: Store, diagnostics: RunDiagnostics): Promise<RawValue[]> {
+export async function readFormula(kpi: LoadedKpi, window: SyncWindow, store: Store, diagnostics: RunDiagnostics, planned?: PlannedDatapoints): Promise<RawValue[]> {
   const ast = kpi.formulaAst;
   const inputs = kpi.inputs ?? [];
   if (!ast) throw new Error(`KPI ${kpi.id} has no parsed formula`);
 
   const byPeriod = new Map<string, Record<string, number>>();
   for (const input of inputs) {
-    const points = await store.listDatapoints(input, { from: window.start, to: window.end });
+    const points = withPlanned(await store.listDatapoints(input, { from: window.start, to: window.end }), planned?.get(input), window);
     for (const point of points) {
       const period = periodStart(point.period, kpi.interval, kpi.timezone);
       let values = byPeriod.get(period);
@@ -35,4 +37,17 @@ export async function readFormula(kpi: LoadedKpi, window: SyncWindow, store: Sto
     else diagnostics.reject(period, result.reason);
   }
   return raw;
+}
+
+/** Stored points with a dry run's planned ones laid over them (same period: planned wins), oldest first. */
+function withPlanned(stored: Datapoint[], planned: readonly Datapoint[] | undefined, window: SyncWindow): Datapoint[] {
+  if (!planned?.length) return stored;
+  const startMs = Date.parse(window.start);
+  const endMs = Date.parse(window.end);
+  const byPeriod = new Map(stored.map((p) => [Date.parse(p.period), p]));
+  for (const point of planned) {
+    const ms = Date.parse(point.period);
+    if (ms >= startMs && ms < endMs) byPeriod.set(ms, point);
+  }
+  return [...byPeriod.entries()].sort(([a], [b]) => a - b).map(([, p]) => p);
 }

@@ -3,18 +3,22 @@ import type { Logger } from 'pino';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
 import { normalize } from '../domain/normalize.ts';
 import { currentWindow, periodEnd, periodStart } from '../domain/periods.ts';
-import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../domain/types.ts';
-import { KsError, toKsError, type HttpClient, type RawValue, type SyncWindow } from '../sdk/index.ts';
-import type { Store, SyncRun } from '../store/store.ts';
-import { createConnectorContext } from './connector-context.ts';
-import { applyHealth } from './health-step.ts';
-import { applyProgress } from './progress-step.ts';
-import { readFormula } from './formula-source.ts';
+import type { Datapoint } from '../domain/types.ts';
+import { KsError, toKsError, type HttpClient, type SyncWindow } from '../sdk/index.ts';
+import type { BackfillProgress, Store, SyncRun } from '../store/store.ts';
+import { abortedError, isAbort } from './aborted.ts';
+import { planSync, syncStateQuery } from './plan/sync-plan.ts';
+import { readRaw, type PlannedDatapoints } from './read-raw.ts';
 import { RunDiagnostics } from './run-diagnostics.ts';
+import type { SyncResult } from './sync-result.ts';
+import { unknownId } from '../config/suggest.ts';
+
+export type { SyncResult } from './sync-result.ts';
 
 /** What runSync needs from the process around it. */
 export interface SyncEnvironment {
-  catalog: Catalog;
+  /** The config in force (a reload replaces it; a sync keeps the one it started with). */
+  readonly catalog: Catalog;
   store: Store;
   logger: Logger;
   /** One client per connection, so rate-limit state carries across runs. */
@@ -33,28 +37,13 @@ export interface SyncRequest {
   from?: string;
   to?: string;
   signal?: AbortSignal;
-}
-
-export interface SyncResult {
-  run: SyncRun;
-  datapoints: Datapoint[];
-  health?: HealthRecord;
-  transition?: HealthTransition;
-  /** Alerts queued in the outbox by this run. */
-  alerts?: number;
-  /** KR pushes queued in the outbox by this run (held ones included). */
-  pushes?: number;
-  progress: KrProgress[];
-  /**
-   * Why a failed or deferred run stopped, as the typed error itself: the run record
-   * keeps only its code and scrubbed message, but a queue worker deciding on a retry
-   * needs `retryable` and a rate limit's Retry-After. Never stored or logged as is.
-   */
-  error?: KsError;
+  /** A per-period backfill's progress, committed with the period's data. */
+  backfill?: BackfillProgress;
+  /** `kpi-sync plan`: datapoints earlier plans in the same dry run would write (a formula reads its inputs' planned values). */
+  planned?: PlannedDatapoints;
 }
 
 const EARLIEST = '1970-01-01T00:00:00.000Z';
-
 
 function windowFor(kpi: LoadedKpi, request: SyncRequest, now: Date): SyncWindow {
   const base = { timeZone: kpi.timezone, interval: kpi.interval };
@@ -65,14 +54,14 @@ function windowFor(kpi: LoadedKpi, request: SyncRequest, now: Date): SyncWindow 
 }
 
 /**
- * The one place that wires connector → domain → store: read raw values for the
- * KPI's window, normalize them into datapoints, store them idempotently, evaluate
- * health on the current period, and update the progress of every KR on this KPI.
- * Every run leaves a sync-run record, whatever happens.
+ * One sync, decided but not written: reads the raw values (connector or formula),
+ * normalizes them, reads the KPI's stored state in one call and plans everything the
+ * sync would write. Writes nothing; `kpi-sync plan` stops here, runSync commits.
  */
-export async function runSync(request: SyncRequest, env: SyncEnvironment): Promise<SyncResult> {
-  const kpi = env.catalog.kpis.get(request.kpi);
-  if (!kpi) throw new KsError('KS_ERR_CONFIG', `unknown KPI "${request.kpi}"`);
+export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): Promise<SyncResult> {
+  const { catalog } = env;
+  const kpi = catalog.kpis.get(request.kpi);
+  if (!kpi) throw unknownId('KPI', request.kpi, catalog.kpis.keys());
   const mode = request.mode ?? 'current';
   const started = env.now();
   const source = kpi.source?.connection ?? 'formula';
@@ -80,11 +69,19 @@ export async function runSync(request: SyncRequest, env: SyncEnvironment): Promi
   const logger = env.logger.child({ kpi: kpi.id, connection: source, run: run.id });
   const diagnostics = new RunDiagnostics();
   const window = windowFor(kpi, request, started);
-  const result: SyncResult = { run, datapoints: [], progress: [] };
-  await env.store.saveRun(run);
-
+  const signal = request.signal ?? new AbortController().signal;
+  const result: SyncResult = { run, datapoints: [], progress: [], logger };
+  const finish = () => {
+    const finished = env.now();
+    Object.assign(run, diagnostics.toRunFields(), {
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      rawValues: diagnostics.counters.rawValues ?? 0,
+      datapoints: result.datapoints.length,
+    });
+  };
   try {
-    const raw = await readRaw(kpi, window, mode, request.signal ?? new AbortController().signal, logger, diagnostics, env);
+    const read = await readRaw({ catalog, kpi, window, mode, signal, logger, diagnostics, env, ...(request.planned ? { planned: request.planned } : {}) });
     const { datapoints, dropped } = normalize({
       kpi: kpi.id,
       source,
@@ -93,93 +90,109 @@ export async function runSync(request: SyncRequest, env: SyncEnvironment): Promi
       timeZone: kpi.timezone,
       defaultPeriod: window.start,
       ...(kpi.normalize ? { spec: kpi.normalize } : {}),
-      raw,
+      raw: read.raw,
     });
     for (const drop of dropped) diagnostics.reject(`value #${drop.index + 1}`, drop.reason);
-
-    const startMs = Date.parse(window.start);
-    const endMs = Date.parse(window.end);
-    // Only the window's periods are written; a connector that returns more is trimmed here.
-    result.datapoints = datapoints.filter((p) => {
-      const ms = Date.parse(p.period);
-      return ms >= startMs && ms < endMs;
+    result.datapoints = inWindow(datapoints, window);
+    if (result.datapoints.length === 0 && diagnostics.rejected > 0 && kpi.formula) {
+      throw new KsError('KS_ERR_FORMULA', diagnostics.rejects.map((r) => `${r.where}: ${r.reason}`).join('; '));
+    }
+    const state = await env.store.readSyncState(syncStateQuery(catalog, kpi));
+    if (signal.aborted) throw abortedError(signal);
+    run.status = 'ok';
+    finish();
+    result.plan = planSync({
+      catalog,
+      kpi,
+      mode,
+      datapoints: result.datapoints,
+      state,
+      run,
+      now: started,
+      windowStart: window.start,
+      ...(read.cursor ? { cursor: read.cursor } : {}),
+      ...(request.backfill ? { backfill: { progress: request.backfill } } : {}),
     });
-    await env.store.upsertDatapoints(result.datapoints, mode === 'current' ? { closedBefore: window.start } : { rewriteClosed: true });
-
-    const current = mode === 'current' ? result.datapoints.at(-1) : undefined;
-    const health = current ? await applyHealth(env, kpi, current, started) : undefined;
-    if (health) {
-      result.health = health.record;
-      result.alerts = health.alerts.length;
-      if (health.transition) {
-        result.transition = health.transition;
-        const { from, to } = health.transition;
-        // Recoveries and first readings are news, not warnings.
-        const level = to === 'ok' ? 'info' : 'warn';
-        logger[level]({ from, to, value: current!.value }, `health ${from} → ${to}`);
-      }
-    }
-    const progress = await applyProgress(env, kpi, run.id, started);
-    result.progress = progress.progress;
-    result.pushes = progress.pushes;
-
-    run.status = result.datapoints.length === 0 && diagnostics.rejected > 0 && kpi.formula ? 'failed' : 'ok';
-    if (run.status === 'failed') {
-      run.error = { code: 'KS_ERR_FORMULA', message: env.scrub(diagnostics.rejects.map((r) => `${r.where}: ${r.reason}`).join('; ')) };
-    }
+    Object.assign(result, summaryOf(result.plan));
   } catch (error) {
-    const ks = toKsError(error);
+    const ks = isAbort(error, signal) ? abortedError(signal) : toKsError(error);
     result.error = ks;
-    run.status = ks.code === 'KS_ERR_BUDGET' ? 'deferred' : 'failed';
+    run.status = ks.code === 'KS_ERR_ABORTED' ? 'aborted' : ks.code === 'KS_ERR_BUDGET' ? 'deferred' : 'failed';
     run.error = { code: ks.code, message: env.scrub(ks.message) };
-    logger.error({ code: ks.code, retryable: ks.retryable }, `sync failed: ${env.scrub(ks.message)}`);
-  } finally {
-    const finished = env.now();
-    Object.assign(run, diagnostics.toRunFields(), {
-      finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - started.getTime(),
-      rawValues: diagnostics.counters.rawValues ?? 0,
-      datapoints: result.datapoints.length,
-    });
-    await env.store.saveRun(run);
-    try {
-      env.observe?.(result, kpi);
-    } catch (err) {
-      logger.warn({ err }, 'sync observer failed');
-    }
+    finish();
   }
   return result;
 }
 
-async function readRaw(
-  kpi: LoadedKpi,
-  window: SyncWindow,
-  mode: 'current' | 'backfill',
-  signal: AbortSignal,
-  logger: Logger,
-  diagnostics: RunDiagnostics,
-  env: SyncEnvironment,
-): Promise<RawValue[]> {
-  let raw: RawValue[];
-  if (kpi.formula) {
-    raw = await readFormula(kpi, window, env.store, diagnostics);
-  } else {
-    const connectionId = kpi.source!.connection;
-    const connection = env.catalog.connections.get(connectionId);
-    if (!connection) throw new KsError('KS_ERR_CONFIG', `KPI ${kpi.id} names unknown connection "${connectionId}"`);
-    const ctx = createConnectorContext({
-      kpi,
-      window,
-      mode,
-      logger,
-      signal,
-      http: env.httpFor(connectionId),
-      store: env.store,
-      diagnostics,
-      baseDir: connection.baseDir,
-    });
-    raw = await connection.connector.fetch(connection.settings, kpi.query, ctx);
+function inWindow(points: Datapoint[], window: SyncWindow): Datapoint[] {
+  const startMs = Date.parse(window.start);
+  const endMs = Date.parse(window.end);
+  // Only the window's periods are written; a connector that returns more is trimmed here.
+  return points.filter((p) => {
+    const ms = Date.parse(p.period);
+    return ms >= startMs && ms < endMs;
+  });
+}
+
+function summaryOf(plan: NonNullable<SyncResult['plan']>): Partial<SyncResult> {
+  return {
+    progress: plan.progress,
+    alerts: plan.alerts.length,
+    pushes: plan.pushes.length,
+    ...(plan.health ? { health: plan.health } : {}),
+    ...(plan.transition ? { transition: plan.transition } : {}),
+  };
+}
+
+/**
+ * The one place that wires connector → domain → store: plans the sync (planSyncRun)
+ * and writes all of it in one commit. A failed, deferred or aborted run writes only
+ * its run record, also one write. Nothing is written before the read succeeds, and
+ * nothing after the commit but delivery.
+ */
+export async function runSync(request: SyncRequest, env: SyncEnvironment): Promise<SyncResult> {
+  const result = await planSyncRun(request, env);
+  const { run, logger } = result;
+  try {
+    if (result.plan) {
+      await env.store.commitSync(result.plan.commit);
+      logPlan(result, 'queued');
+    } else {
+      await env.store.saveRun(run);
+      logFailure(result);
+    }
+  } catch (error) {
+    // The store refused the commit: nothing of this sync was written. Say so, and let
+    // the caller (a queue worker) retry when the store's error is retryable.
+    const ks = toKsError(error);
+    logger.error({ code: ks.code, retryable: ks.retryable }, `sync could not be committed: ${env.scrub(ks.message)}`);
+    throw ks;
   }
-  diagnostics.count('rawValues', raw.length);
-  return raw;
+  const kpi = env.catalog.kpis.get(run.kpi);
+  try {
+    if (kpi) env.observe?.(result, kpi);
+  } catch (err) {
+    logger.warn({ err }, 'sync observer failed');
+  }
+  return result;
+}
+
+/** The log lines of a planned sync; `verb` is "queued" after a commit and "would queue" in a dry run. */
+export function logPlan(result: SyncResult, verb: 'queued' | 'would queue'): void {
+  const { plan, logger } = result;
+  if (!plan) return;
+  if (plan.transition) {
+    const { from, to, value } = plan.transition;
+    // Recoveries and first readings are news, not warnings.
+    logger[to === 'ok' ? 'info' : 'warn']({ from, to, value }, `health ${from} → ${to}`);
+  }
+  for (const { entry, reason } of plan.held) logger.warn({ push: entry.id, target: entry.destination }, `KR push held: ${reason}`);
+  if (plan.alerts.length > 0) logger.info({ alerts: plan.alerts.map((a) => a.destination) }, `${verb} ${plan.alerts.length} alert(s)`);
+}
+
+function logFailure(result: SyncResult): void {
+  const { run, error, logger } = result;
+  if (!error) return;
+  const level = run.status === 'aborted' || run.status === 'deferred' ? 'warn' : 'error';
+  logger[level]({ code: error.code, retryable: error.retryable }, `sync ${run.status}: ${run.error?.message ?? error.message}`);
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { parseDateInZone, periodEnd, periodStart } from '../../src/domain/periods.ts';
+import { parseDateInZone, periodEnd, periodsBetween, periodStart } from '../../src/domain/periods.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import type { CheckContext, ConnectorContext, CursorStore, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
+import { QueryError, type CheckContext, type ConnectionState, type ConnectorContext, type CursorStore, type Diagnostics, type HttpClient, type Interval, type SyncWindow } from '../../src/sdk/index.ts';
 import { captureLogText } from './capture-logger.ts';
 
 /** Diagnostics that keep everything they are told, for assertions. */
@@ -56,6 +56,34 @@ function memoryCursor(): CursorStore & { value: unknown } {
   return store;
 }
 
+/** Connection state held in memory, shared by every context given the same instance (a second process is a second instance). */
+export function memoryConnectionState(now: () => number = Date.now): ConnectionState & { entries: Map<string, { value: unknown; expiresAt?: number }> } {
+  const entries = new Map<string, { value: unknown; expiresAt?: number }>();
+  return {
+    entries,
+    get: async <T,>(key: string) => {
+      const entry = entries.get(key);
+      if (!entry || (entry.expiresAt !== undefined && entry.expiresAt <= now())) return undefined;
+      return structuredClone(entry.value) as T;
+    },
+    set: async (key, value, options = {}) => {
+      entries.set(key, { value: structuredClone(value), ...(options.ttlMs === undefined ? {} : { expiresAt: now() + options.ttlMs }) });
+    },
+    delete: async (key) => {
+      entries.delete(key);
+    },
+  };
+}
+
+/** The window's periods as the runner hands them out (ctx.periods). */
+export function windowPeriods(window: SyncWindow) {
+  return (max = 10_000): SyncWindow[] => {
+    const starts = periodsBetween(window.start, window.end, window.interval, window.timeZone);
+    if (starts.length > max) throw new QueryError(`the window holds ${starts.length} ${window.interval}s, more than ${max}`);
+    return starts.map((start) => ({ ...window, start, end: periodEnd(start, window.interval, window.timeZone) }));
+  };
+}
+
 /** A full ConnectorContext for tests, with the real period rules of src/domain. */
 export function makeTestContext(options: TestContextOptions = {}): TestContext {
   const { timeZone = 'UTC', interval = 'day', at = '2026-11-03T12:00:00Z', span, kpiId = 'test-kpi', ...overrides } = options;
@@ -79,6 +107,8 @@ export function makeTestContext(options: TestContextOptions = {}): TestContext {
     window,
     mode: span ? 'backfill' : 'current',
     periodOf,
+    periods: windowPeriods(window),
+    connectionState: memoryConnectionState(),
     logger: pino({ level: 'silent' }),
     signal: controller.signal,
     http: createHttpClient({ attempts: 1, timeoutMs: 5_000, signal: controller.signal }),
@@ -150,6 +180,7 @@ export function makeRecordedCheckContext(http: HttpFor): { ctx: CheckContext; re
     signal: new AbortController().signal,
     http: http(recorded.sleeps),
     baseDir: process.cwd(),
+    connectionState: memoryConnectionState(),
   };
   return { ctx, recorded };
 }

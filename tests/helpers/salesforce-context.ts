@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { CheckContext, ConnectorContext, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
 import type { CreateHttpClientOptions } from '../../src/sdk/http.ts';
 import { captureLogger } from './capture-logger.ts';
-import { makeTestContext } from './connector-context.ts';
+import { makeTestContext, memoryConnectionState } from './connector-context.ts';
 import { fastRetryHttp } from './fast-http.ts';
 
 /** The real sdk client with the connector's own options; retries are fast and waits are recorded, not slept. */
@@ -72,5 +72,6 @@ export function salesforceCheckContext(options: { http: HttpClient; logLines?: R
     signal: new AbortController().signal,
     http: options.http,
     baseDir: options.baseDir ?? process.cwd(),
+    connectionState: memoryConnectionState(),
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConnectorRegistry } from '../../src/cli/connector-registry.ts';
+import { createConnectorRegistry } from '../../src/app/connector-registry.ts';
 import { loadCatalog } from '../../src/config/load.ts';
 import { alertDeliverers } from '../../src/notify/deliverers.ts';
 import { Dispatcher } from '../../src/notify/dispatcher.ts';

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/cli/app.ts';
+import type { App } from '../../src/app/app.ts';
+import { openTestApp } from '../helpers/test-app.ts';
 import { assertSchedulable } from '../../src/schedule/schedule-issues.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { writeTestConfig } from '../helpers/config-folder.ts';
@@ -15,7 +16,7 @@ afterEach(async () => {
 describe('App.reloadOrKeep (SIGHUP in both modes)', () => {
   it('keeps the running catalog when the new one fails checkCatalog (a bad cron), and takes a good one', async () => {
     const { dir } = writeTestConfig();
-    app = await createApp({ config: dir, db: path.join(tempDir(), 'reload.db'), logLevel: 'fatal' }, { checkCatalog: assertSchedulable });
+    app = await openTestApp({ config: dir, db: path.join(tempDir(), 'reload.db'), logLevel: 'fatal' }, { checkCatalog: assertSchedulable });
     const running = app.catalog;
 
     const extra = (schedule: string) => `kpis:

@@ -171,7 +171,7 @@ describe('kpi-sync backfill', () => {
   it('resumes after the last period an interrupted run recorded', async () => {
     const { jira, dir, db } = await fakeJira();
     const store = await openSqliteStore(db);
-    await store.setCursor('backfill:bugs', { from: '2025-01-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z', done: '2025-03-01T00:00:00.000Z', updatedAt: '2025-07-01T00:00:00.000Z' });
+    await store.saveBackfillProgress('bugs', { from: '2025-01-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z', done: '2025-03-01T00:00:00.000Z', updatedAt: '2025-07-01T00:00:00.000Z' });
     await store.close();
 
     const result = await runCli(['backfill', '--kpi', 'bugs', '--from', '2025-01-01', '--to', '2025-06-30', '--config', dir, '--db', db]);
@@ -215,6 +215,6 @@ describe('kpi-sync backfill', () => {
     const { dir, db } = await fakeJira();
     const result = await runCli(['backfill', '--kpi', 'bugs', '--config', dir, '--db', db]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('KS_ERR_CONFIG: --from is required to backfill bugs: its jira connection runs one query per period');
+    expect(result.stderr).toContain('KS_ERR_USAGE: --from is required to backfill bugs: its jira connection runs one query per period');
   });
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,9 +37,30 @@ describe('kpi-sync plan (dry run)', () => {
     expect(result.stdout).toMatch(/Nothing was stored or sent\./);
     expect(receiver.received).toHaveLength(0);
 
-    const sqlite = new Database(db, { readonly: true });
-    const counts = sqlite.prepare('select (select count(*) from datapoints) as d, (select count(*) from outbox) as o, (select count(*) from health) as h').get();
-    sqlite.close();
-    expect(counts).toEqual({ d: 0, o: 0, h: 0 });
+    // Not even the database file: a plan on a new folder leaves no trace.
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(path.dirname(db)) ? readdirSync(path.dirname(db)).filter((f) => f.includes('.db')) : []).toEqual([]);
+  });
+
+  it('writes nothing to an existing store, and logs "would queue", never "queued"', async () => {
+    const { dir, db } = writeTestConfig();
+    expect((await runCli(['run', '--once', '--config', dir, '--db', db])).code).toBe(0);
+    const before = snapshot(db);
+    // A new row for today: the plan would change the current period's value.
+    writeFileSync(path.join(dir, 'sales.csv'), `${new Date().toISOString().slice(0, 10)},south,1000\n`, { flag: 'a' });
+    const result = await runCli(['plan', '--config', dir, '--db', db]);
+    expect(result.code).toBe(0);
+    expect(snapshot(db)).toEqual(before);
+    expect(result.stdout).toMatch(/Datapoints that would be written:[\s\S]*Sales today[^\n]*1,350\.5 USD[^\n]*350\.5 USD/);
+    expect(result.stderr).not.toMatch(/"msg":"queued/);
   });
 });
+
+function snapshot(db: string): unknown {
+  const sqlite = new Database(db, { readonly: true });
+  const counts = sqlite
+    .prepare('select (select count(*) from datapoints) as d, (select count(*) from outbox) as o, (select count(*) from health_transitions) as t, (select count(*) from sync_runs) as r')
+    .get();
+  sqlite.close();
+  return counts;
+}

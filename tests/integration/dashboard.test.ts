@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatValue } from '../../src/cli/format.ts';
+import { formatValue } from '../../src/app/format.ts';
 import type { Catalog } from '../../src/config/catalog.ts';
 import { SPARK_PERIODS } from '../../src/server/dashboard/dashboard.view.ts';
 import type { Store } from '../../src/store/store.ts';

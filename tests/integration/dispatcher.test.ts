@@ -3,7 +3,7 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { disabledScope, type Deliverer, type DeliveryResult } from '../../src/notify/delivery.ts';
+import type { Deliverer, DeliveryResult } from '../../src/notify/delivery.ts';
 import { Dispatcher } from '../../src/notify/dispatcher.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
 import type { OutboxEntry, Store } from '../../src/store/store.ts';
@@ -88,10 +88,10 @@ describe('outbox dispatcher', () => {
     const d = dispatcher([gone, other]);
     await store.enqueueOutbox([entry('a', 'gone'), entry('b', 'gone', { createdAt: new Date(clock.getTime() + 1).toISOString() }), entry('c', 'other')]);
     expect(await d.tick()).toMatchObject({ failed: 1, held: 1, delivered: 1 });
-    expect(await store.getCursor(disabledScope('gone'))).toMatchObject({ status: 410 });
+    expect((await store.disabledDestinations()).get('gone')).toMatchObject({ status: 410 });
     expect(await store.getOutbox('b')).toMatchObject({ status: 'pending', attempts: 0 });
 
-    await store.setCursor(disabledScope('gone'), undefined); // what `kpi-sync alerts enable gone` does
+    await store.setDestinationDisabled('gone', undefined); // what `kpi-sync alerts enable gone` does
     clock = new Date(clock.getTime() + 1_000);
     expect(await d.tick()).toMatchObject({ delivered: 1 });
     expect(await store.getOutbox('b')).toMatchObject({ status: 'delivered' });

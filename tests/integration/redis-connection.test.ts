@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KsError } from '../../src/sdk/errors.ts';
-import { createRedisConnection, redactRedisUrl, waitForRedis } from '../../src/store/redis/redis-requirements.ts';
-import { openRedisStore } from '../../src/store/redis/redis.store.ts';
+import { checkRedis, createRedisConnection, redactRedisUrl, waitForRedis } from '../../src/schedule/queue/redis-connection.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { ensureRedisServer, freePort, startRedisServer, type RedisServer } from '../setup/redis-server.ts';
 
@@ -52,19 +50,18 @@ describe('Redis connection', () => {
     expect(retries(lines)[0]?.redis).toBe(redactRedisUrl(url));
   });
 
-  it('opens a store asked for while Redis is down, once Redis comes up', async () => {
-    const { server, url } = await notYetRunning();
-    const prefix = `test-${randomUUID()}`;
-    const lines: Record<string, unknown>[] = [];
-    const opening = openRedisStore(url, { prefix, logger: captureLogger(lines) });
-    await until(() => retries(lines).length >= 1);
-    await server.start();
-    const store = await opening;
-    cleanups.push(() => store.close());
-    expect(await store.upsertDatapoints([{ kpi: 'mrr', period: '2024-01-01T00:00:00Z', value: 1, observedAt: '2024-01-02T00:00:00Z', source: 'x' }])).toEqual({
-      written: 1,
-      skipped: 0,
-    });
+  it('warns once, at the check, when Redis keeps nothing on disk, and not when AOF is on', async () => {
+    for (const [appendonly, warned] of [[false, true], [true, false]] as const) {
+      const server = await startRedisServer({ appendonly });
+      cleanups.push(() => server.stop());
+      const redis = createRedisConnection(server.url, pino({ enabled: false }), FAST);
+      cleanups.push(() => redis.disconnect());
+      await waitForRedis(redis);
+      const lines: Record<string, unknown>[] = [];
+      await checkRedis(redis, captureLogger(lines));
+      const warnings = lines.filter((l) => String(l.msg).startsWith('redis has no persistence'));
+      expect(warnings).toHaveLength(warned ? 1 : 0);
+    }
   });
 
   it('stops waiting when the signal aborts, and when the connection is closed for good', async () => {

@@ -7,11 +7,12 @@ import { createHttpClient } from '../../src/sdk/http.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import { startServer } from '../../src/server/server.ts';
 import { startOperations } from '../../src/server/operations.ts';
-import { createApp } from '../../src/cli/app.ts';
+import { openTestApp } from '../helpers/test-app.ts';
+import { observerOf } from '../../src/cli/serve.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
-import { createReadiness } from '../../src/server/readiness.ts';
+import { ReadinessProbe } from '../../src/server/readiness.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { captureLogger, NOW, seededExample, serve, type TestServer } from '../unit/server/server-kit.ts';
+import { captureLogger, NOW, readyProbe, seededExample, serve, type TestServer } from '../unit/server/server-kit.ts';
 
 const TOKEN = 'tok_3f9c1e7a5b2d48e0a1c6';
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
       },
     ],
   });
+
 });
 
 afterAll(async () => {
@@ -57,11 +59,17 @@ describe('operations server: probes and metrics', () => {
   it('/readyz is 503 and names the check when the store cannot be read', async () => {
     const closed = await openSqliteStore(`${tempDir()}/closed.db`);
     await closed.close();
-    const ready = await createReadiness({ getCatalog: () => catalog, store: closed })();
+    const ready = await readyProbe(closed).probe();
     expect(ready.ok).toBe(false);
     expect(ready.checks.store).toMatch(/closed/);
-    const slow = await createReadiness({ getCatalog: () => catalog, store, pingRedis: () => new Promise(() => {}), timeoutMs: 50 })();
-    expect(slow).toEqual({ ok: false, checks: { config: 'ok', store: 'ok', redis: 'no answer within 50 ms' } });
+    const slow = new ReadinessProbe(50);
+    slow.ready('config');
+    slow.ready('redis', () => new Promise(() => {}));
+    slow.waitFor('store', 'connecting to Postgres at db:5432');
+    expect(await slow.probe()).toEqual({ ok: false, checks: { config: 'ok', store: 'waiting: connecting to Postgres at db:5432', redis: 'no answer within 50 ms' } });
+    slow.ready('store', async () => undefined);
+    slow.ready('redis', async () => 'PONG');
+    expect(await slow.probe()).toEqual({ ok: true, checks: { config: 'ok', store: 'ok', redis: 'ok' } });
   });
 
   it('/metrics serves the business figures, sync and API counters and process metrics in Prometheus format', async () => {
@@ -87,6 +95,7 @@ describe('operations server: probes and metrics', () => {
     expect(text).toMatch(/^kpi_sync_process_cpu_seconds_total \d/m);
     expect(text).not.toMatch(/^process_cpu_seconds_total/m);
   });
+
 });
 
 describe('operations server: read API', () => {
@@ -127,6 +136,7 @@ describe('operations server: read API', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ kpi: 'enterprise_pipeline', status: 'failed', error: { code: 'KS_ERR_SOURCE_READ' } });
   });
+
 });
 
 describe('operations server: token', () => {
@@ -176,26 +186,55 @@ describe('operations server: token', () => {
 
   it('refuses to listen beyond loopback without a token', async () => {
     const { logger } = captureLogger();
-    const deps = { getCatalog: () => catalog, store, logger, metrics: createMetrics(), port: 0, ready: createReadiness({ getCatalog: () => catalog, store }) };
+    const deps = { getCatalog: () => catalog, getStore: () => store, logger, metrics: createMetrics(), port: 0, readiness: readyProbe(store) };
     await expect(startServer({ ...deps, host: '0.0.0.0' })).rejects.toThrow(
       'refusing to serve on 0.0.0.0 without a token: set settings.server.token (for example token: ${KPI_SYNC_TOKEN}) or bind to 127.0.0.1',
     );
   });
+
 });
 
 describe('startOperations', () => {
   it("serves an app from its config on --port, and counts the app's sync runs", async () => {
-    const app = await createApp({ config: configDir, db: path.join(tempDir(), 'ops.db'), logLevel: 'error' });
-    const ops = (await startOperations(app, { portFlag: '0', env: { KPI_SYNC_PORT: '1' } }))!;
+    let app: Awaited<ReturnType<typeof openTestApp>> | undefined;
+    const metrics = createMetrics({ getCatalog: () => app!.catalog });
+    app = await openTestApp({ config: configDir, db: path.join(tempDir(), 'ops.db'), logLevel: 'error' }, { observer: observerOf(metrics) });
+    const server = (await startOperations({ getCatalog: () => app.catalog, getStore: () => app.store, logger: app.logger, metrics, readiness: readyProbe(app.store), portFlag: '0', env: { KPI_SYNC_PORT: '1' } }))!;
     try {
-      expect(ops.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       await runSync({ kpi: 'nps' }, app.env);
-      const text = await (await fetch(`${ops.server.url}/metrics`)).text();
+      const text = await (await fetch(`${server.url}/metrics`)).text();
       expect(text).toContain('kpi_sync_sync_runs_total{kpi="nps",connection="sample_data",connector="csv",outcome="ok"} 1');
       expect(text).toMatch(/kpi_value\{kpi="nps",category="Product",unit="NPS"\} \d/);
     } finally {
-      await ops.server.close();
+      await server.close();
       await app.close();
+    }
+  });
+
+  it('listens before the store is open: /healthz answers, /readyz says what it waits for, the API answers 503', async () => {
+    const probe = new ReadinessProbe();
+    probe.ready('config');
+    probe.waitFor('store', 'connecting to Postgres at db:5432');
+    let storeOpen: Store | undefined;
+    const { logger } = captureLogger('fatal');
+    const server = (await startOperations({ getCatalog: () => catalog, getStore: () => storeOpen, logger, metrics: createMetrics(), readiness: probe, portFlag: '0', env: {} }))!;
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const waiting = await fetch(`${server.url}/readyz`);
+      expect(waiting.status).toBe(503);
+      expect(await waiting.json()).toEqual({ ok: false, checks: { config: 'ok', store: 'waiting: connecting to Postgres at db:5432' } });
+      const api = await fetch(`${server.url}/api/kpis`);
+      expect(api.status).toBe(503);
+      expect(await api.json()).toEqual({ error: 'starting: the store is not ready yet (see /readyz)' });
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+
+      storeOpen = store;
+      probe.ready('store', () => store.listRuns({ limit: 1 }));
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${server.url}/api/kpis`)).status).toBe(200);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/cli/app.ts';
+import { loadConfigFolder } from '../../src/app/app-config.ts';
 import type { HealthRecord } from '../../src/domain/types.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
 import type { Store, SyncRun } from '../../src/store/store.ts';
@@ -24,9 +24,9 @@ afterEach(async () => {
 
 async function setup(health?: HealthRecord, runs: Array<Pick<SyncRun, 'status' | 'startedAt'>> = []) {
   const { dir } = writeTestConfig();
-  const catalog = await loadConfig(dir);
+  const catalog = await loadConfigFolder(dir);
   store = await openSqliteStore(path.join(tempDir(), 'staleness.db'));
-  if (health) await store.saveHealth('sales_today', health);
+  if (health) await store.commitSync({ kpi: 'sales_today', health: { record: health } });
   for (const run of runs) {
     await store.saveRun({ id: randomUUID(), kpi: 'sales_today', source: 'local', mode: 'current', finishedAt: run.startedAt, ...run });
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { builtInConnectors } from '../../connectors/index.ts';
-import { createConnectorRegistry } from '../../src/cli/connector-registry.ts';
+import { createConnectorRegistry } from '../../src/app/connector-registry.ts';
 import { loadCatalog } from '../../src/config/load.ts';
 import { configFileSchema } from '../../src/config/schema.ts';
 

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { disabledScope } from '../../notify/delivery.ts';
+import { unknownId } from '../../config/suggest.ts';
+import { UsageError } from '../../sdk/errors.ts';
 import type { AlertEvent } from '../../notify/alert-event.ts';
 import type { OutboxStatus } from '../../store/store.ts';
 import { withApp } from '../with-app.ts';
-import { table } from '../format.ts';
+import { table } from '../../app/format.ts';
 
 const SHOWN: OutboxStatus[] = ['pending', 'failed', 'dead'];
 
@@ -30,8 +31,8 @@ export function registerAlerts(program: Command): void {
           (entry.lastStatus ? `${entry.lastStatus} ` : '') + (entry.lastError ?? '').slice(0, 80),
         ]);
       }
-      const disabled: string[] = [];
-      for (const { name } of app.catalog.alerts.destinations) if (await app.store.getCursor(disabledScope(name))) disabled.push(name);
+      const marks = await app.store.disabledDestinations();
+      const disabled = app.catalog.alerts.destinations.map((d) => d.name).filter((name) => marks.has(name));
       process.stdout.write(app.redactor.scrub(entries.length > 0 ? `${rows.toString()}\n` : 'no alerts waiting, failed or dead-lettered\n'));
       if (disabled.length > 0) process.stdout.write(`disabled destinations (answered 410 Gone): ${disabled.join(', ')} — re-enable with \`kpi-sync alerts enable NAME\`\n`);
       });
@@ -43,8 +44,8 @@ export function registerAlerts(program: Command): void {
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
       const entry = await app.store.getOutbox(id);
-      if (!entry) throw new Error(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
-      if (entry.status === 'delivered') throw new Error(`alert "${id}" was already delivered`);
+      if (!entry || entry.channel !== 'alert') throw new UsageError(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
+      if (entry.status === 'delivered') throw new UsageError(`alert "${id}" was already delivered`);
       const now = new Date().toISOString();
       // A fresh createdAt restarts the maximum-age clock; the event id stays the receiver's idempotency key.
       await app.store.updateOutbox({ ...entry, status: 'pending', nextAttemptAt: now, createdAt: now });
@@ -57,8 +58,8 @@ export function registerAlerts(program: Command): void {
     .description('re-enable a destination that was disabled after answering 410 Gone')
     .action(async (name: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
-      if (!app.catalog.alerts.destinations.some((d) => d.name === name)) throw new Error(`no destination "${name}" in the config`);
-      await app.store.setCursor(disabledScope(name), undefined);
+      if (!app.catalog.alerts.destinations.some((d) => d.name === name)) throw unknownId('destination', name, app.catalog.alerts.destinations.map((d) => d.name));
+      await app.store.setDestinationDisabled(name, undefined);
       process.stdout.write(`destination ${name} enabled; held alerts go out on the next delivery pass\n`);
       });
     });

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { LoadedKpi } from '../../config/catalog.ts';
 import { currentWindow, parseDateInZone, periodEnd, periodStart, periodsBetween } from '../../domain/periods.ts';
-import { ConfigError } from '../../sdk/index.ts';
+import { UsageError } from '../../sdk/index.ts';
+import { unknownId } from '../../config/suggest.ts';
+import type { BackfillProgress as StoredBackfill } from '../../store/store.ts';
 import { runSync, type SyncEnvironment } from '../../sync/run-sync.ts';
-import { formatPeriod } from '../format.ts';
+import { formatPeriod } from '../../app/format.ts';
 import { withApp } from '../with-app.ts';
 
 interface BackfillOptions {
@@ -13,15 +15,6 @@ interface BackfillOptions {
   restart?: boolean;
 }
 
-/** Where an interrupted per-period backfill stopped: `done` is the last period written. */
-export interface BackfillCursor {
-  from: string;
-  to: string;
-  done: string;
-  updatedAt: string;
-}
-
-export const cursorScope = (kpi: string) => `backfill:${kpi}`;
 
 /** Exit codes of a run stopped by a signal, as shells report them. */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -43,7 +36,7 @@ export function planPeriods(kpi: Pick<LoadedKpi, 'interval' | 'timezone'>, from:
  * `done` is written"; it is honoured when that block is the start of this plan (the same
  * backfill, or one that starts inside it), else the plan runs whole.
  */
-export function remainingPeriods(periods: string[], cursor: BackfillCursor | undefined): { todo: string[]; from: string } {
+export function remainingPeriods(periods: string[], cursor: StoredBackfill | undefined): { todo: string[]; from: string } {
   const first = periods[0];
   if (!cursor || first === undefined || Date.parse(cursor.from) > Date.parse(first)) return { todo: periods, from: first ?? '' };
   const done = Date.parse(cursor.done);
@@ -138,7 +131,7 @@ interface Signals {
 function dateOption(name: string, text: string | undefined, zone: string): string | undefined {
   if (text === undefined) return undefined;
   const at = parseDateInZone(text, zone);
-  if (at === undefined) throw new ConfigError(`--${name}: not a date: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
+  if (at === undefined) throw new UsageError(`--${name}: not a date: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
   return at;
 }
 
@@ -156,12 +149,14 @@ export function registerBackfill(program: Command): void {
         let signals: Signals | undefined;
         try {
           const kpi = app.catalog.kpis.get(opts.kpi);
-          if (!kpi) throw new ConfigError(`unknown KPI "${opts.kpi}"; known: ${[...app.catalog.kpis.keys()].join(', ')}`);
+          if (!kpi) throw unknownId('KPI', opts.kpi, app.catalog.kpis.keys());
           const from = dateOption('from', opts.from, kpi.timezone);
           const to = dateOption('to', opts.to, kpi.timezone);
-          if (from && to && Date.parse(from) > Date.parse(to)) throw new ConfigError(`--from ${opts.from} is after --to ${opts.to}`);
-          const type = kpi.source ? (app.catalog.connections.get(kpi.source.connection)?.type ?? 'unknown') : 'formula';
-          const whole = type === 'csv' || type === 'formula';
+          if (from && to && Date.parse(from) > Date.parse(to)) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
+          const connection = kpi.source ? app.catalog.connections.get(kpi.source.connection) : undefined;
+          const type = connection?.type ?? 'formula';
+          // A formula reads its inputs' stored values in one pass; a connector says how it reads history.
+          const whole = kpi.formula !== undefined || connection?.connector.backfill === 'one-pass';
           signals = watchSignals(whole, () =>
             progress.line(whole ? `backfill ${kpi.id}: interrupted` : `backfill ${kpi.id}: stopping after the current period (press Ctrl-C again to abort it)`),
           );
@@ -216,15 +211,14 @@ async function onePass({ kpi, from, to, env, progress, signals, type }: Backfill
 
 /** One run per period, oldest first; the cursor moves after each, so an interrupted backfill resumes where it stopped. */
 async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }: BackfillRun): Promise<Outcome> {
-  if (!from) throw new ConfigError(`--from is required to backfill ${kpi.id}: its ${type} connection runs one query per period`);
+  if (!from) throw new UsageError(`--from is required to backfill ${kpi.id}: its ${type} connection runs one query per period`);
   const now = env.now();
   const periods = planPeriods(kpi, from, to ?? now.toISOString(), now);
   if (periods.length === 0) {
     progress.line(`backfill ${kpi.id}: no closed period between ${from.slice(0, 10)} and ${(to ?? now.toISOString()).slice(0, 10)}`);
     return 'ok';
   }
-  const scope = cursorScope(kpi.id);
-  const saved = restart ? undefined : ((await env.store.getCursor(scope)) as BackfillCursor | undefined);
+  const saved = restart ? undefined : await env.store.getBackfillProgress(kpi.id);
   const { todo, from: cursorFrom } = remainingPeriods(periods, saved);
   const total = periods.length;
   let done = total - todo.length;
@@ -233,7 +227,9 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
   let written = 0;
   for (const period of todo) {
     if (signals.stopped()) break;
-    const { run, datapoints } = await runSync({ kpi: kpi.id, mode: 'backfill', from: period, to: period, signal: signals.abort }, env);
+    // The progress moves in the same commit as the period's datapoints: a crash never skips or repeats a period.
+    const progressAfter: StoredBackfill = { from: cursorFrom, to: periods.at(-1)!, done: period, updatedAt: env.now().toISOString() };
+    const { run, datapoints } = await runSync({ kpi: kpi.id, mode: 'backfill', from: period, to: period, signal: signals.abort, backfill: progressAfter }, env);
     if (run.status !== 'ok') {
       if (signals.abort.aborted) break;
       progress.end();
@@ -243,8 +239,6 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
     }
     written += datapoints.length;
     done += 1;
-    const cursor: BackfillCursor = { from: cursorFrom, to: periods.at(-1)!, done: period, updatedAt: env.now().toISOString() };
-    await env.store.setCursor(scope, cursor);
     progress.update(done, total, labelOf(kpi, period));
   }
   progress.end();
@@ -252,7 +246,7 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
     progress.line(`backfill ${kpi.id}: interrupted after ${done}/${total} periods; run the same command again to resume`);
     return 'failed';
   }
-  await env.store.setCursor(scope, undefined);
+  await env.store.saveBackfillProgress(kpi.id, undefined);
   progress.line(`backfill ${kpi.id}: done — ${total} period(s) from ${labelOf(kpi, periods[0]!)} to ${labelOf(kpi, periods.at(-1)!)}, ${written} datapoint(s) written this run`);
   return 'ok';
 }

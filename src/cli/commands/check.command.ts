@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { unknownId } from '../../config/suggest.ts';
+import { connectionStateFor } from '../../sync/connector-context.ts';
 import { toKsError } from '../../sdk/index.ts';
 import { withApp } from '../with-app.ts';
 
@@ -12,7 +14,7 @@ export function registerCheck(program: Command): void {
       await withApp(command, async (app) => {
       const connections = [...app.catalog.connections.values()].filter((c) => !only || c.id === only);
       if (only && connections.length === 0) {
-        throw new Error(`unknown connection "${only}"; known: ${[...app.catalog.connections.keys()].join(', ')}`);
+        throw unknownId('connection', only, app.catalog.connections.keys());
       }
       let failed = 0;
       for (const connection of connections) {
@@ -23,6 +25,7 @@ export function registerCheck(program: Command): void {
             signal,
             http: app.env.httpFor(connection.id),
             baseDir: connection.baseDir,
+            connectionState: connectionStateFor(app.store, connection, () => app.env.now()),
           });
           process.stdout.write(app.redactor.scrub(`✔ ${connection.id} (${connection.type}): ${result.detail}\n`));
         } catch (error) {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../sdk/errors.ts';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxStatus } from '../../store/store.ts';
 import { withApp } from '../with-app.ts';
-import { formatPercent, table } from '../format.ts';
+import { formatPercent, table } from '../../app/format.ts';
 
 const SHOWN: OutboxStatus[] = ['pending', 'held', 'failed', 'dead'];
 
@@ -40,8 +41,8 @@ export function registerPushes(program: Command): void {
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
       const entry = await app.store.getOutbox(id);
-      if (!entry || entry.channel !== 'push') throw new Error(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
-      if (entry.status === 'delivered') throw new Error(`push "${id}" was already delivered`);
+      if (!entry || entry.channel !== 'push') throw new UsageError(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
+      if (entry.status === 'delivered') throw new UsageError(`push "${id}" was already delivered`);
       const now = new Date().toISOString();
       await app.store.updateOutbox({ ...entry, status: 'pending', createdAt: now, nextAttemptAt: now, lastError: `approved ${now}` });
       process.stdout.write(`released ${id} to ${entry.destination}\n`);

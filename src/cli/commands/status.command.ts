@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withApp } from '../with-app.ts';
-import { formatBand, formatPercent, formatPeriod, formatValue, table } from '../format.ts';
+import { formatBand, formatPercent, formatPeriod, formatValue, table } from '../../app/format.ts';
 
 export function registerStatus(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../config/catalog.ts';
 import { scheduleIssues } from '../../schedule/schedule-issues.ts';
-import { configDirOf, loadConfig, type GlobalOptions } from '../app.ts';
+import { configDirOf, loadConfigFolder, type GlobalOptions } from '../../app/app-config.ts';
 import { printIssues } from '../errors.ts';
 
 export function registerValidate(program: Command): void {
@@ -11,7 +11,7 @@ export function registerValidate(program: Command): void {
     .action(async (_opts, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const dir = configDirOf(globals);
-      const catalog = await loadConfig(dir);
+      const catalog = await loadConfigFolder(dir);
       const issues = [...catalog.warnings, ...scheduleIssues(catalog)];
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length > 0) {

@@ -9,7 +9,7 @@ export type PushConfidence = 'on_track' | 'at_risk' | 'off_track' | 'achieved' |
  * so it is plain JSON and the same bytes on a retry hours or a restart later.
  */
 export interface PushPayload {
-  /** Deterministic over (KR, target, period, value) (src/sync/push-planner.ts pushKey); the outbox event id. */
+  /** Deterministic over (KR, target, period, value) (src/sync/plan/push-plan.ts pushKey); the outbox event id. */
   key: string;
   /** Our KR id. */
   kr: string;

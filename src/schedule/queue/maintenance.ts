@@ -70,8 +70,12 @@ export class MaintenanceWorkers {
     await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
   }
 
-  /** Lets a pass in progress finish (deliveries have their own timeouts). */
-  async stop(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.close()));
+  /** Lets a pass in progress finish within `withinMs`, then stops waiting (its job lock lapses; the next pass redoes it). */
+  async stop(withinMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closing = Promise.all(this.#workers.map((w) => w.close()));
+    await Promise.race([closing.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+    clearTimeout(timer);
+    if (timer !== undefined) for (const worker of this.#workers) worker.cancelAllJobs('shutdown');
   }
 }

@@ -10,7 +10,7 @@
  *   P:lease:conn:<conn>     zset     jobs syncing against this connection → lease expiry
  *   P:rate:conn:<conn>      zset     sync starts on this connection in the last minute
  *
- * The store's own keys (P:dp:*, P:health, ...) are listed in src/store/redis/redis.store.ts.
+ * Nothing else: every datapoint, health record, run and outbox entry lives in Postgres.
  */
 
 export const SYNC_QUEUE = 'sync';

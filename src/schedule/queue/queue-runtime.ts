@@ -1,71 +1,97 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { Catalog } from '../../config/catalog.ts';
-import type { SyncEnvironment } from '../../sync/run-sync.ts';
-import { MaintenanceWorkers, type MaintenancePasses } from './maintenance.ts';
-import { QueueScheduler, type ApplyResult } from './queue-scheduler.ts';
+import { applyRetention } from '../../sync/retention.ts';
+import { checkStaleness } from '../../sync/staleness.ts';
+import { ABORT_SETTLE_MS, type Runtime, type RuntimeEvents, type RuntimeHost, type ScheduleDiff, type StopOutcome } from '../runtime.ts';
+import { assertSchedulable } from '../schedule-issues.ts';
+import { MaintenanceWorkers } from './maintenance.ts';
+import { QueueScheduler } from './queue-scheduler.ts';
 import type { QueueSettings } from './queue-settings.ts';
-import { QueueWorker, type QueueWorkerOptions } from './queue-worker.ts';
+import { QueueWorker } from './queue-worker.ts';
 
 /** `all`: scheduler and worker in one process (`kpi-sync start`); the others split them. */
 export type QueueRole = 'all' | 'scheduler' | 'worker';
 
 export const QUEUE_ROLES: readonly QueueRole[] = ['all', 'scheduler', 'worker'];
 
+/** How often a scheduler checks that every job scheduler is still in Redis (a Redis restarted empty). */
+export const HEAL_EVERY_MS = 30_000;
+
 export interface QueueRuntimeOptions {
   role: QueueRole;
+  /** A ready connection, shared by the scheduler, the workers and the leases. */
   redis: Redis;
   settings: QueueSettings;
-  logger: Logger;
-  env: SyncEnvironment;
-  passes: MaintenancePasses;
-  onSynced?: QueueWorkerOptions['onSynced'];
-  /** Aborts a start that is still waiting (for the reconcile lock). */
-  signal?: AbortSignal;
+  host: RuntimeHost;
+  events?: RuntimeEvents;
+  /** Default HEAL_EVERY_MS (tests shorten it). */
+  healEveryMs?: number;
 }
 
-/** What one queue-mode process runs, by role. */
-export class QueueRuntime {
+/**
+ * Queue mode: BullMQ job schedulers (one per source KPI) kept in step with the config
+ * by the scheduler role, sync jobs taken by worker processes on any machine, and the
+ * delivery, staleness and retention passes run one at a time across the fleet.
+ */
+export class QueueRuntime implements Runtime {
+  readonly mode = 'queue' as const;
   readonly scheduler: QueueScheduler | undefined;
   readonly worker: QueueWorker | undefined;
   readonly #maintenance: MaintenanceWorkers | undefined;
+  readonly #options: QueueRuntimeOptions;
+  #stopped = false;
 
-  private constructor(options: QueueRuntimeOptions) {
-    const { role, redis, settings, logger, env, passes } = options;
+  constructor(options: QueueRuntimeOptions) {
+    this.#options = options;
+    const { role, redis, settings, host, events } = options;
+    const logger = host.logger;
     if (role !== 'worker') this.scheduler = new QueueScheduler(redis, settings, logger.child({ component: 'scheduler' }));
     if (role !== 'scheduler') {
-      this.worker = new QueueWorker({ redis, settings, env, logger, ...(options.onSynced ? { onSynced: options.onSynced } : {}) });
-      this.#maintenance = new MaintenanceWorkers(redis, settings, logger.child({ component: 'maintenance' }), passes);
+      this.worker = new QueueWorker({ redis, settings, env: host.env, logger, ...(events ? { events } : {}) });
+      this.#maintenance = new MaintenanceWorkers(redis, settings, logger.child({ component: 'maintenance' }), {
+        dispatch: () => host.dispatcher.pass(),
+        staleness: () => checkStaleness(host.catalog, host.store, host.logger, host.env.now()),
+        retention: () => applyRetention(host.catalog.settings.retention, host.store, host.logger, host.env.now()),
+      });
     }
   }
 
-  /** Starts the role's parts; for a scheduler, resolves with what the first reconciliation changed. */
-  static async start(options: QueueRuntimeOptions, catalog: Catalog): Promise<{ runtime: QueueRuntime; applied?: ApplyResult }> {
-    const runtime = new QueueRuntime(options);
-    try {
-      const signal = options.signal ? { signal: options.signal } : {};
-      const applied = await runtime.scheduler?.start(catalog, { firstRuns: catalog.settings.runOnStart, ...signal });
-      await runtime.worker?.ready();
-      await runtime.#maintenance?.ready();
-      return { runtime, ...(applied ? { applied } : {}) };
-    } catch (error) {
-      await runtime.stop(0);
-      throw error;
-    }
+  async start(catalog: Catalog): Promise<ScheduleDiff & { queued?: number }> {
+    assertSchedulable(catalog);
+    const applied = await this.scheduler?.start(catalog, { firstRuns: catalog.settings.runOnStart });
+    this.scheduler?.startHealing(() => this.#options.host.catalog, this.#options.healEveryMs ?? HEAL_EVERY_MS, this.#options.host.logger.child({ component: 'scheduler' }));
+    await this.worker?.ready();
+    await this.#maintenance?.ready();
+    return applied ?? { added: [], changed: [], removed: [] };
   }
 
-  /**
-   * A new catalog is in force (the caller already swapped it into the sync
-   * environment, which workers read per job). A scheduler reconciles, and new or
-   * re-scheduled KPIs sync now, as in embedded mode.
-   */
-  async reload(catalog: Catalog): Promise<ApplyResult | undefined> {
-    return this.scheduler?.apply(catalog, { firstRuns: true });
+  /** A scheduler reconciles, and new or re-scheduled KPIs sync now, as in embedded mode; workers read the new catalog per job. */
+  async reload(catalog: Catalog): Promise<ScheduleDiff & { queued?: number }> {
+    if (this.#stopped) throw new Error('the runtime is stopped');
+    assertSchedulable(catalog);
+    return (await this.scheduler?.apply(catalog, { firstRuns: true })) ?? { added: [], changed: [], removed: [] };
   }
 
-  /** Stops taking work; in-flight syncs get `timeoutMs`. Resolves to whether they all finished. */
-  async stop(timeoutMs: number): Promise<boolean> {
-    const [finished] = await Promise.all([this.worker?.stop(timeoutMs) ?? true, this.#maintenance?.stop(), this.scheduler?.close()]);
-    return finished;
+  async stop(deadlineMs: number): Promise<StopOutcome> {
+    this.#stopped = true;
+    const [outcome] = await Promise.all([
+      this.worker?.stop(deadlineMs, ABORT_SETTLE_MS) ?? { finished: true, aborted: [] },
+      this.#maintenance?.stop(deadlineMs + ABORT_SETTLE_MS),
+      this.scheduler?.close(),
+    ]);
+    return outcome;
+  }
+
+  /** What /readyz checks beyond Redis: every job scheduler present (a scheduler role only). */
+  schedulersCheck(): (() => Promise<void>) | undefined {
+    const scheduler = this.scheduler;
+    if (!scheduler) return undefined;
+    return async () => {
+      const missing = await scheduler.missingSchedulers(this.#options.host.catalog);
+      if (missing > 0) {
+        const every = Math.round((this.#options.healEveryMs ?? HEAL_EVERY_MS) / 1000);
+        throw new Error(`${missing} job scheduler(s) missing from Redis; repairing (checked every ${every} s and on reconnect)`);
+      }
+    };
   }
 }

@@ -9,6 +9,7 @@ import { reconcileSchedulers, type ReconcileResult } from './reconcile.ts';
 import { syncJobOptions } from './retry-policy.ts';
 import { SYNC_JOB_NAME, syncJobId, type SyncJobData } from './sync-job.ts';
 import { throttledErrorLog } from './throttled-log.ts';
+import { periodic, type Periodic } from '../periodic.ts';
 
 const ADD_BATCH = 1_000;
 
@@ -27,6 +28,8 @@ export class QueueScheduler {
   readonly #redis: Redis;
   readonly #settings: QueueSettings;
   readonly #queue: Queue<SyncJobData>;
+  #healing: Periodic | undefined;
+  #onReady: (() => void) | undefined;
 
   constructor(redis: Redis, settings: QueueSettings, logger: Logger) {
     this.#redis = redis;
@@ -75,7 +78,41 @@ export class QueueScheduler {
     return { ...result, queued };
   }
 
+  /**
+   * Keeps the schedulers in step with the catalog in force without a reload: again on
+   * every Redis (re)connect and every `everyMs`, so a Redis that restarted empty gets
+   * its schedulers back within that period. Reconciling an unchanged catalog writes
+   * nothing.
+   */
+  startHealing(getCatalog: () => Catalog, everyMs: number, logger: Logger): void {
+    const heal = async (why: string) => {
+      const result = await this.apply(getCatalog(), { firstRuns: false });
+      if (result.added.length + result.changed.length + result.removed.length > 0) {
+        logger.warn({ why, added: result.added.length, changed: result.changed.length, removed: result.removed.length }, 'job schedulers repaired');
+      }
+      await scheduleMaintenance(this.#redis, this.#settings);
+    };
+    this.#healing = periodic(() => heal('periodic check'), { everyMs, onError: (err) => logger.warn({ error: String(err) }, 'scheduler check failed; the next one tries again') });
+    let connectedOnce = this.#redis.status === 'ready';
+    this.#onReady = () => {
+      if (!connectedOnce) {
+        connectedOnce = true;
+        return;
+      }
+      heal('redis reconnected').catch((err: unknown) => logger.warn({ error: String(err) }, 'scheduler check after reconnect failed; the periodic one tries again'));
+    };
+    this.#redis.on('ready', this.#onReady);
+  }
+
+  /** How many source KPIs of `catalog` have no job scheduler in Redis (0 when all are there). */
+  async missingSchedulers(catalog: Catalog): Promise<number> {
+    const wanted = [...catalog.kpis.values()].filter((kpi) => !kpi.formula).length;
+    return Math.max(0, wanted - (await this.#queue.getJobSchedulersCount()));
+  }
+
   async close(): Promise<void> {
+    if (this.#onReady) this.#redis.off('ready', this.#onReady);
+    await this.#healing?.stop();
     await this.#queue.close();
   }
 }

@@ -11,6 +11,7 @@ import { RetryableSyncError, retryDecision, syncBackoff, syncJobOptions } from '
 import { SyncLeases, type LeaseOutcome } from './sync-leases.ts';
 import { scheduledForOf, type SyncJobData } from './sync-job.ts';
 import { throttledErrorLog } from './throttled-log.ts';
+import type { RuntimeEvents, StopOutcome } from '../runtime.ts';
 
 /** What a finished sync job leaves in Redis (kept small: BullMQ stores it with the job). */
 export interface SyncJobResult {
@@ -27,8 +28,8 @@ export interface QueueWorkerOptions {
   /** The process's sync environment; its catalog is read per job, so a reload applies to the next job. */
   env: SyncEnvironment;
   logger: Logger;
-  /** Told about every sync that ran (the CLI logs a line per sync, as embedded mode does). */
-  onSynced?(result: SyncResult, job: { id: string; scheduledFor: number; attempt: number }): void;
+  /** Told about every sync that ran, and every job postponed because its KPI was busy. */
+  events?: RuntimeEvents;
 }
 
 /** First wait when a KPI or connection is busy; grows with each time the job found it busy. */
@@ -47,6 +48,8 @@ export class QueueWorker {
   readonly #options: QueueWorkerOptions;
   readonly #leases: SyncLeases;
   readonly #followUps: FormulaFollowUps;
+  /** KPIs syncing in this process now. */
+  readonly #active = new Set<string>();
 
   constructor(options: QueueWorkerOptions) {
     this.#options = options;
@@ -89,21 +92,46 @@ export class QueueWorker {
   }
 
   /**
-   * Stops taking jobs and waits up to `timeoutMs` for in-flight syncs; then aborts
-   * them, and they go back to the queue for another worker. Resolves to whether
-   * everything finished in time.
+   * Stops taking jobs and lets in-flight syncs run until the deadline; then aborts
+   * them (each records itself as aborted, KS_ERR_ABORTED) and they go back to the
+   * queue for another worker. A connector that ignores its abort signal cannot hold
+   * the exit: after `settleMs` we stop waiting, its job's lock lapses and another
+   * worker's stalled check picks it up.
    */
-  async stop(timeoutMs: number): Promise<boolean> {
+  async stop(deadlineMs: number, settleMs: number): Promise<StopOutcome> {
     const closing = this.worker.close();
-    const finished = await settledWithin(closing, timeoutMs);
+    const finished = await settledWithin(closing, deadlineMs);
+    const aborted = finished ? [] : [...this.#active];
     if (!finished) {
-      this.worker.cancelAllJobs('shutdown');
-      // A connector that ignores its abort signal cannot hold the exit forever: its
-      // job's lock lapses and another worker's stalled check picks it up.
-      await settledWithin(closing, Math.min(5_000, this.#options.settings.lockDurationMs));
+      this.worker.cancelAllJobs(`shutdown: the ${deadlineMs} ms deadline passed`);
+      await settledWithin(closing, settleMs);
     }
-    await this.#followUps.close();
-    return finished;
+    await settledWithin(this.#followUps.close(), settleMs);
+    return { finished, aborted };
+  }
+
+  /**
+   * A job BullMQ moved back after its worker stalled (killed, out of memory) leaves no
+   * run record of that attempt, since runs are written only when they finish: record
+   * it here, once per stall (the id is deterministic), so the history shows the crash.
+   */
+  async #recordInterruption(job: StalledJob, kpiId: string): Promise<void> {
+    if (!job.stalledCounter) return;
+    const { env } = this.#options;
+    const kpi = env.catalog.kpis.get(kpiId);
+    const at = env.now().toISOString();
+    await env.store
+      .saveRun({
+        id: `interrupted-${job.id}-${job.stalledCounter}`,
+        kpi: kpiId,
+        source: kpi?.source?.connection ?? 'formula',
+        mode: 'current',
+        status: 'failed',
+        startedAt: new Date(job.timestamp).toISOString(),
+        finishedAt: at,
+        error: { code: 'KS_ERR_INTERRUPTED', message: 'the worker running this sync stopped mid-sync (killed or crashed); another worker took the job over' },
+      })
+      .catch((err: unknown) => this.#options.logger.warn({ kpi: kpiId, error: String(err) }, 'could not record the interrupted attempt'));
   }
 
   async #process(job: Job<SyncJobData, SyncJobResult>, token: string | undefined, signal: AbortSignal): Promise<SyncJobResult> {
@@ -118,14 +146,17 @@ export class QueueWorker {
     if ('busy' in acquired) {
       const delay = busyDelay(acquired, job.attemptsStarted);
       logger.debug({ kpi: kpiId, jobId: job.id, busy: acquired.busy, retryInMs: delay }, 'sync postponed: its KPI or connection is busy');
+      if (acquired.busy === 'kpi') this.#options.events?.busy?.(kpiId);
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
     const { lease } = acquired;
+    await this.#recordInterruption(job, kpiId);
     const renewal = setInterval(() => {
       this.#leases.renew(lease).catch(() => undefined);
     }, Math.max(50, Math.floor(this.#leases.ttlMs / 3)));
     let result: SyncResult;
+    this.#active.add(kpiId);
     try {
       result = await runSync({ kpi: kpiId, signal }, env);
     } catch (error) {
@@ -134,6 +165,7 @@ export class QueueWorker {
       if (ks.retryable) throw new RetryableSyncError(ks.code, ks.message);
       throw new UnrecoverableError(`${ks.code}: ${ks.message}`);
     } finally {
+      this.#active.delete(kpiId);
       clearInterval(renewal);
       await this.#leases.release(lease).catch(() => undefined);
     }
@@ -142,7 +174,7 @@ export class QueueWorker {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    this.#options.onSynced?.(result, { id: job.id!, scheduledFor: scheduledForOf(job), attempt: job.attemptsMade + 1 });
+    this.#options.events?.synced?.(result);
     if (result.run.status === 'failed') {
       const { code, message } = result.run.error ?? { code: 'KS_ERR_INTERNAL', message: 'sync failed' };
       const decision = retryDecision(result.run, result.error);
@@ -157,6 +189,9 @@ export class QueueWorker {
     };
   }
 }
+
+/** Job fields BullMQ keeps for a job whose worker stopped renewing its lock. */
+type StalledJob = Pick<Job<SyncJobData, SyncJobResult>, 'id' | 'stalledCounter' | 'timestamp'>;
 
 /** Rate windows end at a known time; a busy slot frees at an unknown one, so poll with growing, jittered waits. */
 function busyDelay(outcome: Extract<LeaseOutcome, { busy: unknown }>, timesStarted: number): number {

@@ -1,4 +1,4 @@
-import { formatValue } from '../../cli/format.ts';
+import { formatValue } from '../../app/format.ts';
 import type { HealthState } from '../../domain/types.ts';
 import type { KpiCard } from './dashboard.view.ts';
 import { html, type SafeHtml } from './html.ts';

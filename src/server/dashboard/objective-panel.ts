@@ -1,4 +1,4 @@
-import { formatBand, formatValue } from '../../cli/format.ts';
+import { formatBand, formatValue } from '../../app/format.ts';
 import type { KrView, ObjectiveView } from '../read-model.ts';
 import { html, type SafeHtml } from './html.ts';
 import { kindBadge, trackChip } from './labels.ts';

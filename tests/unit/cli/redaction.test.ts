@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/cli/logger.ts';
-import { Redactor } from '../../../src/cli/redactor.ts';
+import { createLogger } from '../../../src/app/logger.ts';
+import { Redactor } from '../../../src/app/redactor.ts';
 
 const CANARY = 'canary-Secret-9f8e7d"\\x';
 

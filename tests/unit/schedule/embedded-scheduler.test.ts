@@ -13,10 +13,10 @@ function catalog(kpis: LoadedKpi[]): Catalog {
 
 const schedulers: EmbeddedScheduler[] = [];
 afterEach(async () => {
-  for (const s of schedulers.splice(0)) await s.stop(1000);
+  for (const s of schedulers.splice(0)) await s.stop(1000, 100);
 });
 
-function scheduler(runKpi: (id: string) => Promise<void>, concurrency = 4): EmbeddedScheduler {
+function scheduler(runKpi: (id: string, signal: AbortSignal) => Promise<void>, concurrency = 4): EmbeddedScheduler {
   const s = new EmbeddedScheduler({ logger: pino({ level: 'silent' }), concurrency, runKpi });
   schedulers.push(s);
   return s;
@@ -57,7 +57,24 @@ describe('EmbeddedScheduler', () => {
     });
     s.apply(catalog([kpi('slow')]));
     s.trigger('slow');
-    expect(await s.stop(2000)).toBe(true);
+    expect(await s.stop(2000, 100)).toEqual({ finished: true, aborted: [] });
     expect(finished).toBe(true);
+  });
+
+  it('stop() aborts what is still running at the deadline, with a KS_ERR_ABORTED reason, and names it', async () => {
+    let reason: unknown;
+    const s = scheduler(
+      (_kpi, signal) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            reason = signal.reason;
+            resolve();
+          });
+        }),
+    );
+    s.apply(catalog([kpi('stuck')]));
+    s.trigger('stuck');
+    expect(await s.stop(20, 1000)).toEqual({ finished: false, aborted: ['stuck'] });
+    expect(reason).toMatchObject({ code: 'KS_ERR_ABORTED', retryable: true });
   });
 });

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Catalog, LoadedKpi } from '../../../src/config/catalog.ts';
@@ -22,6 +23,7 @@ const result = (id: string, extra: Partial<SyncResult['run']> = {}, datapoints =
   run: run('r', id, '2026-11-01T00:00:00.000Z', { status: 'ok', durationMs: 1500, source: 'crm', ...extra }),
   datapoints: Array.from({ length: datapoints }, (_, i) => dp(id, `2026-0${i + 1}-01T00:00:00.000Z`, i)),
   progress: [],
+  logger: pino({ enabled: false }),
 });
 
 describe('metrics', () => {
@@ -59,8 +61,7 @@ describe('metrics', () => {
   it('reads the business gauges from the store on each refresh and drops KPIs no longer configured', async () => {
     const store = await openSqliteStore(path.join(tempDir(), 'metrics.db'));
     await store.upsertDatapoints([dp('mrr', '2026-10-01T00:00:00.000Z', 41000), dp('mrr', '2026-11-01T00:00:00.000Z', 42000), dp('arr', '2026-11-01T00:00:00.000Z', 500000)]);
-    await store.saveHealth('mrr', health('critical', '2026-11-02T00:00:00.000Z'));
-    await store.recordProgress(progress('grow', 42000, 0.4, 'at_risk', '2026-11-02T00:00:00.000Z'));
+    await store.commitSync({ kpi: 'mrr', health: { record: health('critical', '2026-11-02T00:00:00.000Z') }, progress: [progress('grow', 42000, 0.4, 'at_risk', '2026-11-02T00:00:00.000Z')] });
     await store.enqueueOutbox([
       outboxEntry('a', '2026-11-02T00:00:00.000Z'),
       outboxEntry('b', '2026-11-02T00:00:01.000Z'),

@@ -1,13 +1,13 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../../src/cli/app.ts';
-import { createLogger } from '../../../src/cli/logger.ts';
-import { Redactor } from '../../../src/cli/redactor.ts';
+import { loadConfigFolder } from '../../../src/app/app-config.ts';
+import { createLogger } from '../../../src/app/logger.ts';
+import { Redactor } from '../../../src/app/redactor.ts';
 import { runOrder } from '../../../src/cli/run-order.ts';
 import type { Catalog } from '../../../src/config/catalog.ts';
 import { createHttpClient } from '../../../src/sdk/http.ts';
 import { createMetrics, type Metrics } from '../../../src/server/metrics.ts';
-import { createReadiness } from '../../../src/server/readiness.ts';
+import { ReadinessProbe } from '../../../src/server/readiness.ts';
 import { startServer, type RunningServer, type ServerDeps } from '../../../src/server/server.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite.store.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -56,7 +56,7 @@ kpis:
       band: { min: 100000, warnMin: 150000 }
 `,
   );
-  const catalog = await loadConfig(dir);
+  const catalog = await loadConfigFolder(dir);
   const db = path.join(tempDir('kpi-sync-db-'), 'server.db');
   const store = await openSqliteStore(db);
   const { logger } = captureLogger('fatal');
@@ -74,6 +74,14 @@ kpis:
   return { catalog, store, dir, db };
 }
 
+/** The probe a started process has: config loaded, store open and answering. */
+export function readyProbe(store: Store): ReadinessProbe {
+  const probe = new ReadinessProbe();
+  probe.ready('config');
+  probe.ready('store', () => store.listRuns({ limit: 1 }));
+  return probe;
+}
+
 export interface TestServer extends RunningServer {
   metrics: Metrics;
   lines: string[];
@@ -85,12 +93,12 @@ export async function serve(catalog: () => Catalog, store: Store, extra: Partial
   const metrics = createMetrics({ getCatalog: catalog });
   const server = await startServer({
     getCatalog: catalog,
-    store,
+    getStore: () => store,
     logger,
     metrics,
     host: '127.0.0.1',
     port: 0,
-    ready: createReadiness({ getCatalog: catalog, store }),
+    readiness: readyProbe(store),
     now: () => NOW,
     ...extra,
   });

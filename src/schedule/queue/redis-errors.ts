@@ -10,8 +10,8 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
  */
 const RETRYABLE_REPLY = /^(LOADING|BUSY|TRYAGAIN|READONLY|MASTERDOWN|CLUSTERDOWN|NOREPLICAS)\b/;
 
-/** A KsError as-is; a Redis or connection failure as KS_ERR_STORE naming the operation. */
-export function toRedisStoreError(operation: string, error: unknown): KsError {
+/** A KsError as-is; a Redis or connection failure as KS_ERR_STORE (Redis holds the queue) naming the operation. */
+export function toRedisError(operation: string, error: unknown): KsError {
   if (error instanceof KsError) return error;
   const { code, name, message } = describe(error);
   const retryable =
@@ -22,7 +22,7 @@ export function toRedisStoreError(operation: string, error: unknown): KsError {
   const hint = message.startsWith('OOM')
     ? ' (Redis reached maxmemory; with noeviction it refuses writes rather than dropping data: raise maxmemory or free space)'
     : '';
-  return new KsError('KS_ERR_STORE', `Store ${operation} failed${code ? ` (${code})` : ''}: ${message}${hint}`, {
+  return new KsError('KS_ERR_STORE', `Redis ${operation} failed${code ? ` (${code})` : ''}: ${message}${hint}`, {
     retryable,
     cause: error,
   });

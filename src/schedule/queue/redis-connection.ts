@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { KsError } from '../../sdk/errors.ts';
-import { toRedisStoreError } from './redis-errors.ts';
+import { toRedisError } from './redis-errors.ts';
 
 /**
  * The oldest Redis kpi-sync accepts. BullMQ refuses below 5.0.0 and warns below
@@ -26,13 +26,14 @@ export async function checkRedis(redis: Redis, logger?: Logger): Promise<{ versi
   try {
     server = await redis.info('server');
   } catch (error) {
-    throw toRedisStoreError('requirements check (INFO server)', error);
+    throw toRedisError('requirements check (INFO server)', error);
   }
   const version = infoField(server, 'redis_version');
   if (!version) throw new KsError('KS_ERR_STORE', 'Redis did not report redis_version in INFO server; kpi-sync needs Redis (or a compatible server) 6.2 or newer.');
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
     throw new KsError('KS_ERR_STORE', `Redis ${version} is too old: kpi-sync and BullMQ need Redis ${MIN_REDIS_VERSION} or newer. Upgrade the server.`);
   }
+  await warnWithoutPersistence(redis, version, logger);
   const policy = await maxmemoryPolicy(redis);
   if (policy === undefined) {
     logger?.warn({ redisVersion: version }, 'could not read maxmemory-policy (CONFIG and INFO memory both unavailable); make sure it is noeviction');
@@ -44,6 +45,35 @@ export async function checkRedis(redis: Redis, logger?: Logger): Promise<{ versi
     );
   }
   return { version };
+}
+
+/**
+ * One warning line when Redis keeps nothing on disk (AOF off and no RDB save points):
+ * a restart then empties it, and queued jobs and the job schedulers are gone until the
+ * scheduler's next reconcile puts the schedulers back. Not an error: some operators
+ * run a cache-style Redis on purpose, and kpi-sync heals (the data lives in Postgres).
+ */
+async function warnWithoutPersistence(redis: Redis, version: string, logger?: Logger): Promise<void> {
+  let persistence: string;
+  try {
+    persistence = await redis.info('persistence');
+  } catch {
+    return;
+  }
+  const aof = infoField(persistence, 'aof_enabled');
+  let saves: string | undefined;
+  try {
+    saves = configValue(await redis.config('GET', 'save'), 'save');
+  } catch {
+    // CONFIG is disabled on many managed plans; they persist anyway, so say nothing.
+    return;
+  }
+  if (aof === '0' && (saves ?? '').trim() === '') {
+    logger?.warn(
+      { redisVersion: version },
+      'redis has no persistence (appendonly no, no save points): a restart empties the queue; kpi-sync re-creates its job schedulers within a minute, but queued and delayed jobs are lost. Turn on appendonly yes for production.',
+    );
+  }
 }
 
 export interface RedisConnectionOptions {
