@@ -24,10 +24,31 @@ module.exports = {
     },
     {
       name: 'only-composition-root-imports-connectors',
-      comment: 'Nothing in src imports connectors/ except src/cli (the composition root).',
+      comment: 'Nothing in src imports connectors/ except src/app (the composition root).',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/cli/' },
+      from: { path: '^src/', pathNot: '^src/app/' },
       to: { path: '^connectors/' },
+    },
+    {
+      name: 'server-and-cli-are-apart',
+      comment: 'src/server and src/cli both build on src/app and never import each other.',
+      severity: 'error',
+      from: { path: '^src/(server|cli)/' },
+      to: { path: '^src/(server|cli)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'app-is-above-the-parts',
+      comment: 'Only src/cli and src/server build on the composition root; the parts below never import it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(app|cli|server)/' },
+      to: { path: '^src/app/' },
+    },
+    {
+      name: 'domain-imports-nothing-of-the-project',
+      comment: 'src/domain is pure: it imports no other project module.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { path: '^(src|connectors)/', pathNot: '^src/domain/' },
     },
     {
       name: 'no-circular',

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigValidationError, formatIssue, type Catalog } from '../config/catalog.ts';
-import { alertDeliverers } from '../notify/deliverers.ts';
+import { createDeliverers } from '../notify/deliverers.ts';
 import { Dispatcher, type TickSummary } from '../notify/dispatcher.ts';
-import { pushDeliverers } from '../notify/targets/push-deliverers.ts';
 import { createHttpClient } from '../sdk/http.ts';
 import type { HttpClient, HttpClientOptions } from '../sdk/index.ts';
 import type { Store } from '../store/store.ts';
@@ -92,7 +91,7 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     ...(observer?.observeSync ? { observe: (result: SyncResult, kpi: LoadedKpi) => observer.observeSync!(result, kpi) } : {}),
   };
 
-  const deliverersOf = (c: Catalog) => new Map([...alertDeliverers(c.alerts.destinations), ...pushDeliverers(c.targets)]);
+  const deliverersOf = (c: Catalog) => createDeliverers({ destinations: c.alerts.destinations, targets: c.targets });
   let deliverers = deliverersOf(catalog);
   const dispatcher = new Dispatcher({
     store,

@@ -42,6 +42,11 @@ export function createConnectorRegistry(cwd = process.cwd()): (type: string) => 
   };
 }
 
+/** The built-in connectors themselves (the JSON Schema of `kpi-sync schema` has a branch per type). */
+export function builtIns(): readonly Connector[] {
+  return builtInConnectors;
+}
+
 export function builtInTypes(): string[] {
   return builtInConnectors.map((c) => c.type);
 }

@@ -15,6 +15,7 @@ export interface PreparedRequest {
   responseType: 'json' | 'text' | 'stream';
   timeoutMs: number;
   mapError: HttpRequest['mapError'];
+  throwOnStatus: boolean;
 }
 
 /**
@@ -64,6 +65,7 @@ export function prepareRequest(request: HttpRequest, timeoutMs: number, userAgen
     responseType,
     timeoutMs: request.timeoutMs ?? timeoutMs,
     mapError: request.mapError,
+    throwOnStatus: request.throwOnStatus ?? true,
   };
 }
 

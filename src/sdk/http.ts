@@ -171,6 +171,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
       }
       return { ok: true, status, response: { status, headers, data: parsed.value } };
     }
+    if (!req.throwOnStatus) return { ok: true, status, response: { status, headers, data: text.slice(0, ERROR_BODY_BYTES) } };
     const parsed = parseJson(text);
     const data = parsed.ok && parsed.value !== undefined ? parsed.value : text;
     const mapped = req.mapError?.({ status, headers, data });

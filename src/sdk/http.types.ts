@@ -26,6 +26,13 @@ export interface HttpRequest {
    * reaches every request in flight). `ctx.http` passes the sync's signal already.
    */
   signal?: AbortSignal;
+  /**
+   * false: any HTTP status resolves (redirects, 4xx and 5xx included) with the body as
+   * text, at most 64 KiB of it, and is never retried; only a failure without a response
+   * (timeout, refused connection, abort) rejects. For callers that classify the status
+   * themselves, such as alert deliveries (one attempt each; the outbox retries).
+   */
+  throwOnStatus?: boolean;
 }
 
 export interface HttpResponse<T> {

@@ -4,7 +4,7 @@ import type { LoadedKpi } from '../config/catalog.ts';
 import type { Datapoint } from '../domain/types.ts';
 import type { RawValue, SyncWindow } from '../sdk/index.ts';
 import type { Store } from '../store/store.ts';
-import type { PlannedDatapoints } from './read-raw.ts';
+import type { PlannedDatapoints } from './sync-environment.ts';
 import type { RunDiagnostics } from './run-diagnostics.ts';
 
 /**

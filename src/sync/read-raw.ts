@@ -1,14 +1,10 @@
 import type { Logger } from 'pino';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
-import type { Datapoint } from '../domain/types.ts';
 import { ConfigError, type RawValue, type SyncWindow } from '../sdk/index.ts';
 import { createConnectorContext } from './connector-context.ts';
 import { readFormula } from './formula-source.ts';
 import type { RunDiagnostics } from './run-diagnostics.ts';
-import type { SyncEnvironment } from './run-sync.ts';
-
-/** Datapoints a dry run has planned so far, by KPI: a formula planned after its inputs reads them. */
-export type PlannedDatapoints = ReadonlyMap<string, readonly Datapoint[]>;
+import type { PlannedDatapoints, SyncEnvironment } from './sync-environment.ts';
 
 export interface ReadInput {
   catalog: Catalog;

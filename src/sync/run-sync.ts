@@ -1,34 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Catalog, LoadedKpi } from '../config/catalog.ts';
+import type { LoadedKpi } from '../config/catalog.ts';
 import { normalize } from '../domain/normalize.ts';
 import { currentWindow, periodEnd, periodStart } from '../domain/periods.ts';
 import type { Datapoint } from '../domain/types.ts';
-import { KsError, toKsError, type HttpClient, type SyncWindow } from '../sdk/index.ts';
-import type { BackfillProgress, Store, SyncRun } from '../store/store.ts';
+import { KsError, toKsError, type SyncWindow } from '../sdk/index.ts';
+import type { BackfillProgress, SyncRun } from '../store/store.ts';
 import { abortedError, isAbort } from './aborted.ts';
 import { planSync, syncStateQuery } from './plan/sync-plan.ts';
-import { readRaw, type PlannedDatapoints } from './read-raw.ts';
+import { readRaw } from './read-raw.ts';
+import type { PlannedDatapoints } from './sync-environment.ts';
 import { RunDiagnostics } from './run-diagnostics.ts';
 import type { SyncResult } from './sync-result.ts';
 import { unknownId } from '../config/suggest.ts';
 
 export type { SyncResult } from './sync-result.ts';
-
-/** What runSync needs from the process around it. */
-export interface SyncEnvironment {
-  /** The config in force (a reload replaces it; a sync keeps the one it started with). */
-  readonly catalog: Catalog;
-  store: Store;
-  logger: Logger;
-  /** One client per connection, so rate-limit state carries across runs. */
-  httpFor(connectionId: string): HttpClient;
-  now(): Date;
-  /** Removes secrets from text that is about to be stored (error messages). */
-  scrub(text: string): string;
-  /** Told about every finished run (metrics, dashboards). Must not throw. */
-  observe?(result: SyncResult, kpi: LoadedKpi): void;
-}
+export type { SyncEnvironment } from './sync-environment.ts';
+import type { SyncEnvironment } from './sync-environment.ts';
 
 export interface SyncRequest {
   kpi: string;

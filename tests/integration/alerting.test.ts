@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../src/app/connector-registry.ts';
 import { loadCatalog } from '../../src/config/load.ts';
-import { alertDeliverers } from '../../src/notify/deliverers.ts';
+import { createDeliverers } from '../../src/notify/deliverers.ts';
 import { Dispatcher } from '../../src/notify/dispatcher.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
@@ -123,7 +123,7 @@ ${alertsYaml(receiver.url)}`,
 
     const outbox = await store.listOutbox();
     expect(outbox).toHaveLength(2); // the breach and its resolution, nothing for the wobbles
-    const dispatcher = new Dispatcher({ store, deliverers: () => alertDeliverers(catalog.alerts.destinations), logger: pino({ level: 'silent' }), now: () => now, random: () => 0, policy: { baseDelayMs: 1, maxAgeMs: 30 * 86_400_000 } });
+    const dispatcher = new Dispatcher({ store, deliverers: () => createDeliverers({ destinations: catalog.alerts.destinations, targets: [] }), logger: pino({ level: 'silent' }), now: () => now, random: () => 0, policy: { baseDelayMs: 1, maxAgeMs: 30 * 86_400_000 } });
     await dispatcher.tick();
     expect(receiver.received).toHaveLength(2); // both attempted, both 503
     down = false;

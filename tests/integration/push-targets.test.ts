@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/notify/dispatcher.ts';
-import { pushDeliverers } from '../../src/notify/targets/push-deliverers.ts';
+import { createDeliverers } from '../../src/notify/deliverers.ts';
 import type { PushPayload } from '../../src/notify/targets/push-payload.ts';
 import { targetConfigSchema, type TargetConfig } from '../../src/notify/targets/target-schemas.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
@@ -49,7 +49,7 @@ function quantiveConfig(base: string, timeoutMs = 2_000): TargetConfig {
 }
 
 function dispatcher(on: Store, configs: TargetConfig[]): Dispatcher {
-  const deliverers = pushDeliverers(configs);
+  const deliverers = createDeliverers({ destinations: [], targets: configs });
   return new Dispatcher({
     store: on,
     deliverers: () => deliverers,

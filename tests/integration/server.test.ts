@@ -8,7 +8,7 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import { startServer } from '../../src/server/server.ts';
 import { startOperations } from '../../src/server/operations.ts';
 import { openTestApp } from '../helpers/test-app.ts';
-import { observerOf } from '../../src/cli/serve.ts';
+import { observerOf } from '../../src/app/serve.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { ReadinessProbe } from '../../src/server/readiness.ts';
 import { tempDir } from '../helpers/cli.ts';

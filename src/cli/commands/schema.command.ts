@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { builtInConnectors } from '../../../connectors/index.ts';
+import { builtIns } from '../../app/connector-registry.ts';
 import { configJsonSchema } from '../../config/json-schema.ts';
 
 export function registerSchema(program: Command): void {
@@ -7,6 +7,6 @@ export function registerSchema(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of the config files, for editor autocompletion')
     .action(() => {
-      process.stdout.write(`${JSON.stringify(configJsonSchema(builtInConnectors), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(configJsonSchema([...builtIns()]), null, 2)}\n`);
     });
 }

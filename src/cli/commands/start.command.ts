@@ -3,7 +3,7 @@ import type { GlobalOptions } from '../../app/app-config.ts';
 import { QUEUE_ROLES, type QueueRole } from '../../schedule/queue/queue-runtime.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import { exitWith } from '../exit.ts';
-import { serve } from '../serve.ts';
+import { serve } from '../../app/serve.ts';
 
 export function registerStart(program: Command): void {
   program

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { GlobalOptions } from '../../app/app-config.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import { exitWith } from '../exit.ts';
-import { serve } from '../serve.ts';
+import { serve } from '../../app/serve.ts';
 
 /**
  * `kpi-sync worker`: a queue-mode worker process (REDIS_URL set). Run as many as

@@ -1,3 +1,4 @@
+import type { HttpClient } from '../../sdk/http.types.ts';
 import type { AlertEvent } from '../alert-event.ts';
 
 /** One delivery attempt, as the dispatcher hands it over. */
@@ -40,4 +41,6 @@ export interface Destination {
 export interface DestinationOptions {
   /** Epoch ms; the webhook timestamp and Retry-After dates are read against it. Default Date.now. */
   now?: () => number;
+  /** The SDK client the destination sends through. Default: its own, one attempt per request (src/notify/send.ts). */
+  http?: HttpClient;
 }

@@ -1,7 +1,7 @@
 import { secretList } from './classify.ts';
 import type { Destination, DestinationOptions } from './destination.ts';
 import { pagerdutyEvent } from './pagerduty.event.ts';
-import { postJson } from './post-json.ts';
+import { deliveryClient, send } from '../send.ts';
 import type { PagerdutyDestinationConfig } from './schemas.ts';
 
 /**
@@ -12,6 +12,7 @@ import type { PagerdutyDestinationConfig } from './schemas.ts';
  */
 export function pagerdutyDestination(config: PagerdutyDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   const target = new URL(config.url).host;
   const secrets = secretList([config.routingKey]);
 
@@ -19,7 +20,8 @@ export function pagerdutyDestination(config: PagerdutyDestinationConfig, options
     name: config.name,
     kind: 'pagerduty',
     async deliver(event, attempt) {
-      return postJson({
+      return send(http, {
+        method: 'POST',
         url: config.url,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(pagerdutyEvent(event, config.routingKey)),

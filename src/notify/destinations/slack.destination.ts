@@ -1,6 +1,6 @@
 import { secretList } from './classify.ts';
 import type { Destination, DestinationOptions } from './destination.ts';
-import { postJson } from './post-json.ts';
+import { deliveryClient, send } from '../send.ts';
 import type { SlackDestinationConfig } from './schemas.ts';
 import { slackMessage } from './slack.message.ts';
 
@@ -14,6 +14,7 @@ import { slackMessage } from './slack.message.ts';
  */
 export function slackDestination(config: SlackDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   const url = new URL(config.url);
   const segments = url.pathname.split('/').filter((s) => s.length >= 8);
   const secrets = secretList([config.url, `${url.host}${url.pathname}`, url.pathname, url.search, ...segments]);
@@ -23,7 +24,8 @@ export function slackDestination(config: SlackDestinationConfig, options: Destin
     kind: 'slack',
     async deliver(event, attempt) {
       const body = JSON.stringify(slackMessage(event, { dashboardUrl: config.dashboardUrl }));
-      return postJson({
+      return send(http, {
+        method: 'POST',
         url: config.url,
         headers: { 'content-type': 'application/json' },
         body,

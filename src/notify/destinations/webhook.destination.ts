@@ -3,7 +3,7 @@ import { ConfigError, KsError } from '../../sdk/errors.ts';
 import type { AlertEvent } from '../alert-event.ts';
 import { secretList } from './classify.ts';
 import type { Destination, DestinationOptions } from './destination.ts';
-import { postJson } from './post-json.ts';
+import { deliveryClient, send } from '../send.ts';
 import type { WebhookDestinationConfig } from './schemas.ts';
 
 /**
@@ -24,6 +24,7 @@ export function webhookBody(event: AlertEvent): string {
  */
 export function webhookDestination(config: WebhookDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   let signer: Webhook;
   try {
     signer = new Webhook(config.secret);
@@ -52,7 +53,8 @@ export function webhookDestination(config: WebhookDestinationConfig, options: De
         'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
         'webhook-signature': signer.sign(event.id, at, body),
       };
-      return postJson({
+      return send(http, {
+        method: 'POST',
         url: config.url,
         headers,
         body,

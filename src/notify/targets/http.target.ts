@@ -2,7 +2,7 @@ import { collectSecrets } from '../../sdk/http-redact.ts';
 import { secretList } from '../destinations/classify.ts';
 import { renderBody, renderHeader, renderUrl, templateVars } from './http-template.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { sendWrite } from './target-request.ts';
+import { send , deliveryClient } from '../send.ts';
 import type { HttpTargetConfig } from './target-schemas.ts';
 
 /**
@@ -15,6 +15,7 @@ import type { HttpTargetConfig } from './target-schemas.ts';
  */
 export function httpTarget(config: HttpTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   // The host holds no placeholder (the schema sees to it), so any payload gives the same one.
   const target = new URL(config.url.replace(/\{\{[^{}]*\}\}/g, 'x')).host;
   const configured = Object.entries(config.headers ?? {});
@@ -29,7 +30,7 @@ export function httpTarget(config: HttpTargetConfig, options: PushTargetOptions 
       const parsed = new URL(url);
       // The URL is marked secret: its path can be the credential (as in a Slack webhook), so an echo of it is scrubbed too.
       const secrets = secretList([...collectSecrets(parsed, headers), config.url, parsed.href, `${parsed.pathname}${parsed.search}`, parsed.pathname === '/' ? undefined : parsed.pathname]);
-      return sendWrite({
+      return send(http, {
         method: config.method,
         url,
         headers: { ...headers, 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 import { secretList } from '../destinations/classify.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { notResent, readJson, sendWrite, type TargetRequest } from './target-request.ts';
+import { notResent, readJson, send, type SendRequest , deliveryClient } from '../send.ts';
 import type { OkrTrackerTargetConfig } from './target-schemas.ts';
 
 /**
@@ -23,6 +23,7 @@ import type { OkrTrackerTargetConfig } from './target-schemas.ts';
  */
 export function okrTrackerTarget(config: OkrTrackerTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   const target = new URL(config.baseUrl).host;
   const secrets = secretList([config.teamSecret, config.apiKey]);
   const auth: Record<string, string> = { 'okr-team-secret': config.teamSecret, ...(config.apiKey ? { 'x-api-key': config.apiKey } : {}) };
@@ -31,20 +32,20 @@ export function okrTrackerTarget(config: OkrTrackerTargetConfig, options: PushTa
     name: config.name,
     kind: 'okr-tracker',
     async deliver(payload, attempt) {
-      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
+      const common: Omit<SendRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
       const id = encodeURIComponent(payload.platformId);
       const headers = { ...auth, 'content-type': 'application/json' };
       if (config.mode === 'kpi') {
         const url = `${config.baseUrl}/kpi/${id}/values/${payload.checkInDate}`;
-        return sendWrite({ ...common, method: 'PUT', url, headers, body: JSON.stringify({ value: payload.value, ...comment(payload) }) });
+        return send(http, { ...common, method: 'PUT', url, headers, body: JSON.stringify({ value: payload.value, ...comment(payload) }) });
       }
       const url = `${config.baseUrl}/keyres/${id}`;
       if (attempt.number > 1) {
-        const read = await readJson({ ...common, method: 'GET', url, headers: auth });
+        const read = await readJson(http, { ...common, method: 'GET', url, headers: auth });
         if (!read.ok) return notResent(read.result);
         if (lastValue(read.data) === payload.value) return { outcome: 'delivered', status: read.status };
       }
-      return sendWrite({ ...common, method: 'POST', url, headers, body: JSON.stringify({ progress: payload.value, ...comment(payload) }) });
+      return send(http, { ...common, method: 'POST', url, headers, body: JSON.stringify({ progress: payload.value, ...comment(payload) }) });
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { HttpClient } from '../../sdk/http.types.ts';
 import type { DeliveryAttempt, DeliveryResult } from '../destinations/destination.ts';
 import type { PushPayload } from './push-payload.ts';
 
@@ -23,4 +24,6 @@ export interface PushTarget {
 export interface PushTargetOptions {
   /** Epoch ms, to read an HTTP-date Retry-After against. Default Date.now. */
   now?: () => number;
+  /** The SDK client the target sends through. Default: its own, one attempt per request (src/notify/send.ts). */
+  http?: HttpClient;
 }

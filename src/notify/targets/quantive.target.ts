@@ -2,7 +2,7 @@ import { secretList } from '../destinations/classify.ts';
 import { quantiveConfidence } from './confidence.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { notResent, readJson, sendWrite, type TargetRequest } from './target-request.ts';
+import { notResent, readJson, send, type SendRequest , deliveryClient } from '../send.ts';
 import { QUANTIVE_BASE_URLS, type QuantiveTargetConfig } from './target-schemas.ts';
 
 /**
@@ -22,6 +22,7 @@ import { QUANTIVE_BASE_URLS, type QuantiveTargetConfig } from './target-schemas.
  */
 export function quantiveTarget(config: QuantiveTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   const base = config.baseUrl ?? QUANTIVE_BASE_URLS[config.region];
   const target = new URL(base).host;
   const secrets = secretList([config.token]);
@@ -32,9 +33,9 @@ export function quantiveTarget(config: QuantiveTargetConfig, options: PushTarget
     name: config.name,
     kind: 'quantive',
     async deliver(payload, attempt) {
-      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
+      const common: Omit<SendRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
       if (attempt.number > 1) {
-        const read = await readJson({ ...common, method: 'GET', url: metricUrl(payload.platformId), headers: auth });
+        const read = await readJson(http, { ...common, method: 'GET', url: metricUrl(payload.platformId), headers: auth });
         if (!read.ok) return notResent(read.result);
         const landed = alreadyCheckedIn(read.data, payload);
         if (landed === 'unknown') {
@@ -42,7 +43,7 @@ export function quantiveTarget(config: QuantiveTargetConfig, options: PushTarget
         }
         if (landed) return { outcome: 'delivered', status: read.status };
       }
-      return sendWrite({
+      return send(http, {
         ...common,
         method: 'POST',
         url: `${metricUrl(payload.platformId)}/checkin`,

@@ -2,7 +2,7 @@ import { secretList } from '../destinations/classify.ts';
 import { tabilityConfidence } from './confidence.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { sendWrite } from './target-request.ts';
+import { send , deliveryClient } from '../send.ts';
 import type { TabilityTargetConfig } from './target-schemas.ts';
 
 /**
@@ -20,6 +20,7 @@ import type { TabilityTargetConfig } from './target-schemas.ts';
  */
 export function tabilityTarget(config: TabilityTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
+  const http = options.http ?? deliveryClient();
   const url = `${config.baseUrl}/webhooks/checkins?remote_checkins_token=${encodeURIComponent(config.remoteCheckinsToken)}`;
   const target = new URL(config.baseUrl).host;
   const secrets = secretList([config.remoteCheckinsToken, encodeURIComponent(config.remoteCheckinsToken), config.personalApiToken]);
@@ -28,7 +29,7 @@ export function tabilityTarget(config: TabilityTargetConfig, options: PushTarget
     name: config.name,
     kind: 'tability',
     async deliver(payload, attempt) {
-      return sendWrite({
+      return send(http, {
         method: 'POST',
         url,
         headers: { 'content-type': 'application/json' },

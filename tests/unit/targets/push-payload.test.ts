@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quantiveConfidence, tabilityConfidence } from '../../../src/notify/targets/confidence.ts';
-import { parsePayload, pushDeliverers } from '../../../src/notify/targets/push-deliverers.ts';
+import { createDeliverers, parsePayload } from '../../../src/notify/deliverers.ts';
 import { targetConfigSchema } from '../../../src/notify/targets/target-schemas.ts';
 import { KsError } from '../../../src/sdk/errors.ts';
 import { nrrMay } from '../../fixtures/targets/push-payloads.ts';
@@ -30,7 +30,7 @@ describe('push payload', () => {
       targetConfigSchema.parse({ kind: 'quantive', name: 'quantive', token: 'tok-123456', accountId: 'acc', baseUrl: 'http://127.0.0.1:9' }),
       targetConfigSchema.parse({ kind: 'tability', name: 'tability', remoteCheckinsToken: 'rct-123456', personalApiToken: 'pat-123456', baseUrl: 'http://127.0.0.1:9' }),
     ];
-    const deliverers = pushDeliverers(configs);
+    const deliverers = createDeliverers({ destinations: [], targets: configs });
     expect([...deliverers.keys()]).toEqual(['quantive', 'tability']);
     await expect(deliverers.get('quantive')?.deliver({ kr: 'x' }, { number: 1, signal: new AbortController().signal })).rejects.toThrow('the outbox entry is not a KR push');
   });

@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
-import { createApp, type App, type AppObserver } from '../app/app.ts';
-import { loadAppConfig, type AppConfig, type GlobalOptions } from '../app/app-config.ts';
-import { openStore, storeTarget } from '../app/open-store.ts';
-import { runUntilSignal, summarize, type Booted } from '../app/run-until-signal.ts';
+import { createApp, type App, type AppObserver } from './app.ts';
+import { loadAppConfig, type AppConfig, type GlobalOptions } from './app-config.ts';
+import { openStore, storeTarget } from './open-store.ts';
+import { runUntilSignal, summarize, type Booted } from './run-until-signal.ts';
 import type { QueueRole } from '../schedule/queue/queue-runtime.ts';
+import type { QueueWiring } from './queue-wiring.ts';
 import type { QueueSettings } from '../schedule/queue/queue-settings.ts';
 import { EmbeddedRuntime } from '../schedule/embedded.runtime.ts';
 import { assertSchedulable } from '../schedule/schedule-issues.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { startOperations } from '../server/operations.ts';
 import { ReadinessProbe } from '../server/readiness.ts';
-import type { ServerPlugin } from '../server/server.ts';
-import { describeSync } from './sync-report.ts';
+import { describeSync } from './sync-line.ts';
 
 /** What `start` and `worker` ask of a long-running process. */
 export interface ServeOptions {
@@ -20,14 +20,6 @@ export interface ServeOptions {
   queue?: { role: QueueRole; redisUrl: string; settings?: Partial<QueueSettings> };
   /** `--port` as typed. */
   portFlag?: string;
-}
-
-/** The parts of queue mode the process wires before boot: the Redis connection and Bull Board exist at once and connect in the background. */
-export interface QueueWiring {
-  plugins: ServerPlugin[];
-  boot(app: App, signal: AbortSignal, readiness: ReadinessProbe): Promise<Omit<Booted, 'app' | 'describe'>>;
-  /** Closes Bull Board and the Redis connection, whether or not boot finished. */
-  close(): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { storeTarget } from '../app/open-store.ts';
-import type { AppConfig } from '../app/app-config.ts';
+import { storeTarget } from './open-store.ts';
+import type { AppConfig } from './app-config.ts';
 import { QueueRuntime, type QueueRole } from '../schedule/queue/queue-runtime.ts';
 import { DEFAULT_PREFIX, queueSettingsFor, type QueueSettings } from '../schedule/queue/queue-settings.ts';
 import { checkRedis, closeRedisConnection, createRedisConnection, redactRedisUrl, waitForRedis } from '../schedule/queue/redis-connection.ts';
@@ -7,8 +7,18 @@ import { SyncTally } from '../schedule/queue/sync-tally.ts';
 import { ConfigError } from '../sdk/errors.ts';
 import { queueBoardPlugin } from '../server/queue-board.ts';
 import type { ReadinessProbe } from '../server/readiness.ts';
-import type { QueueWiring } from './serve.ts';
-import { describeSync } from './sync-report.ts';
+import type { App } from './app.ts';
+import type { Booted } from './run-until-signal.ts';
+import type { ServerPlugin } from '../server/server.ts';
+import { describeSync } from './sync-line.ts';
+
+/** The parts of queue mode the process wires before boot: the Redis connection and Bull Board exist at once and connect in the background. */
+export interface QueueWiring {
+  plugins: ServerPlugin[];
+  boot(app: App, signal: AbortSignal, readiness: ReadinessProbe): Promise<Omit<Booted, 'app' | 'describe'>>;
+  /** Closes Bull Board and the Redis connection, whether or not boot finished. */
+  close(): Promise<void>;
+}
 
 /**
  * Queue mode's Redis side of a long-running process. The connection and Bull Board
