@@ -13,6 +13,7 @@ export function createCsvConnector(options: CsvReadOptions = {}): Connector<CsvC
     connectionSchema,
     querySchema,
     check: (connection, ctx) => checkCsv(connection, ctx, options),
+    http: (connection) => ({ allowLinkLocal: connection.allowLinkLocal }),
     fetch: (connection, query, ctx) => readCsv(connection, query, ctx, options),
   });
 }

@@ -28,6 +28,7 @@ export function pagerdutyDestination(config: PagerdutyDestinationConfig, options
         target,
         secrets,
         now,
+        allowLinkLocal: config.allowLinkLocal,
       });
     },
   };

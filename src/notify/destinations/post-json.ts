@@ -1,4 +1,5 @@
 import { abortReason } from '../../sdk/retry.ts';
+import { refusedByAddress } from './address-check.ts';
 import { classifyFailure, classifyResponse, type RequestContext } from './classify.ts';
 import type { DeliveryResult } from './destination.ts';
 
@@ -23,6 +24,8 @@ export interface PostRequest {
   secrets: readonly string[];
   /** Epoch ms, to read an HTTP-date Retry-After against. */
   now: () => number;
+  /** Let the request reach a link-local / cloud-metadata address (refused by default). */
+  allowLinkLocal?: boolean | undefined;
 }
 
 /** Sent on every delivery, so receivers can tell kpi-sync's requests apart in their logs. */
@@ -36,6 +39,8 @@ export async function postJson(req: PostRequest): Promise<DeliveryResult> {
   if (req.signal.aborted) throw abortReason(req.signal);
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = AbortSignal.any([req.signal, timeout]);
+  const refused = await refusedByAddress({ url: req.url, method: 'POST', target: req.target, signal, allowLinkLocal: req.allowLinkLocal });
+  if (refused) return refused;
   let res: Response;
   try {
     res = await fetch(req.url, { method: 'POST', headers: { 'user-agent': USER_AGENT, ...req.headers }, body: req.body, redirect: 'manual', signal });

@@ -32,6 +32,7 @@ export function slackDestination(config: SlackDestinationConfig, options: Destin
         target: url.host,
         secrets,
         now,
+        allowLinkLocal: config.allowLinkLocal,
       });
     },
   };

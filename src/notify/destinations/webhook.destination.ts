@@ -61,6 +61,7 @@ export function webhookDestination(config: WebhookDestinationConfig, options: De
         target,
         secrets,
         now,
+        allowLinkLocal: config.allowLinkLocal,
       });
     },
   };

@@ -39,6 +39,7 @@ export function httpTarget(config: HttpTargetConfig, options: PushTargetOptions 
         target,
         secrets,
         now,
+        allowLinkLocal: config.allowLinkLocal,
       });
     },
   };

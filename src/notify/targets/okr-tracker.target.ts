@@ -31,7 +31,7 @@ export function okrTrackerTarget(config: OkrTrackerTargetConfig, options: PushTa
     name: config.name,
     kind: 'okr-tracker',
     async deliver(payload, attempt) {
-      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
+      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now, allowLinkLocal: config.allowLinkLocal };
       const id = encodeURIComponent(payload.platformId);
       const headers = { ...auth, 'content-type': 'application/json' };
       if (config.mode === 'kpi') {

@@ -32,7 +32,7 @@ export function quantiveTarget(config: QuantiveTargetConfig, options: PushTarget
     name: config.name,
     kind: 'quantive',
     async deliver(payload, attempt) {
-      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now };
+      const common: Omit<TargetRequest, 'method' | 'url' | 'headers'> = { timeoutMs: config.timeoutMs, signal: attempt.signal, target, secrets, now, allowLinkLocal: config.allowLinkLocal };
       if (attempt.number > 1) {
         const read = await readJson({ ...common, method: 'GET', url: metricUrl(payload.platformId), headers: auth });
         if (!read.ok) return notResent(read.result);

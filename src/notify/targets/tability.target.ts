@@ -38,6 +38,7 @@ export function tabilityTarget(config: TabilityTargetConfig, options: PushTarget
         target,
         secrets,
         now,
+        allowLinkLocal: config.allowLinkLocal,
       });
     },
   };

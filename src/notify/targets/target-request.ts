@@ -4,6 +4,7 @@ import { readCapped } from '../../sdk/http-stream.ts';
 import { abortReason } from '../../sdk/retry.ts';
 import { capResponse, classifyFailure, classifyResponse, type FailureFacts, type RequestContext } from '../destinations/classify.ts';
 import type { DeliveryResult } from '../destinations/destination.ts';
+import { refusedByAddress } from '../destinations/address-check.ts';
 import { errorCode, postJson, USER_AGENT } from '../destinations/post-json.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface TargetRequest {
   /** Scrubbed from every message. */
   secrets: readonly string[];
   now: () => number;
+  /** Let the request reach a link-local / cloud-metadata address (refused by default). */
+  allowLinkLocal?: boolean | undefined;
 }
 
 /** A read-back's parsed 2xx body, or the result the attempt should end with instead. */
@@ -35,11 +38,14 @@ const READ_BYTES = 4 * 1024 * 1024;
 /** Bytes of a non-2xx body kept for the failure text. */
 const ERROR_BYTES = 16 * 1024;
 
-type Exchange = { kind: 'response'; status: number; retryAfter?: string; location?: string; body: string } | { kind: 'failure'; failure: FailureFacts };
+type Exchange =
+  | { kind: 'response'; status: number; retryAfter?: string; location?: string; body: string }
+  | { kind: 'failure'; failure: FailureFacts }
+  | { kind: 'refused'; result: DeliveryResult };
 
 export async function sendWrite(req: TargetRequest): Promise<DeliveryResult> {
   if (req.method === 'POST') {
-    return postJson({ url: req.url, headers: req.headers, body: req.body ?? '', timeoutMs: req.timeoutMs, signal: req.signal, target: req.target, secrets: req.secrets, now: req.now });
+    return postJson({ url: req.url, headers: req.headers, body: req.body ?? '', timeoutMs: req.timeoutMs, signal: req.signal, target: req.target, secrets: req.secrets, now: req.now, allowLinkLocal: req.allowLinkLocal });
   }
   return classify(await exchange(req), req);
 }
@@ -57,6 +63,7 @@ export async function readJson(req: TargetRequest): Promise<ReadResult> {
 }
 
 function classify(outcome: Exchange, req: TargetRequest): DeliveryResult {
+  if (outcome.kind === 'refused') return outcome.result;
   const context: RequestContext = { target: req.target, secrets: req.secrets, nowMs: req.now() };
   const result = outcome.kind === 'failure' ? classifyFailure(outcome.failure, context) : classifyResponse(outcome, context);
   return withMethod(result, req.method);
@@ -83,6 +90,8 @@ async function exchange(req: TargetRequest): Promise<Exchange> {
   if (req.signal.aborted) throw abortReason(req.signal);
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = AbortSignal.any([req.signal, timeout]);
+  const refused = await refusedByAddress({ url: req.url, method: req.method, target: req.target, signal, allowLinkLocal: req.allowLinkLocal });
+  if (refused) return { kind: 'refused', result: refused };
   let res: Response;
   try {
     res = await fetch(req.url, {
