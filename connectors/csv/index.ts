@@ -15,6 +15,7 @@ export function createCsvConnector(options: CsvReadOptions = {}): Connector<CsvC
     // A file is read whole, and every period in it comes out of that one pass.
     backfill: 'one-pass',
     check: (connection, ctx) => checkCsv(connection, ctx, options),
+    http: (connection) => ({ allowLinkLocal: connection.allowLinkLocal }),
     fetch: (connection, query, ctx) => readCsv(connection, query, ctx, options),
   });
 }

@@ -1,9 +1,9 @@
-import { readdir } from 'node:fs/promises';
 import type { CheckContext, CheckResult, ConnectorContext, RawValue } from '../../src/sdk/index.ts';
 import { toUtf8 } from './encoding.ts';
 import { CsvEvaluator } from './evaluate.ts';
 import { CsvScanner } from './scanner.ts';
 import type { CsvConnection, CsvQuery } from './schema.ts';
+import { listCsvFiles, skippedNote } from './folder.ts';
 import { DEFAULT_CHUNK_BYTES, fileError, openSource, resolvePath } from './source.ts';
 
 /** Tuning knobs that are not config: tests use tiny chunks to cut records in odd places. */
@@ -87,11 +87,12 @@ export async function checkCsv(connection: CsvConnection, ctx: CheckContext, opt
   if (connection.path !== undefined) {
     const { root, isFolder } = await resolvePath(connection, ctx.baseDir);
     if (isFolder) {
-      const names = await readdir(root).catch((err: unknown) => {
-        throw fileError(root, err);
-      });
-      const csv = names.filter((n) => /\.(csv|tsv|txt)$/i.test(n));
-      return { detail: `folder ${root} is readable: ${csv.length} CSV file${csv.length === 1 ? '' : 's'}${csv.length ? ` (${csv.slice(0, 10).join(', ')}${csv.length > 10 ? ', …' : ''})` : ''}` };
+      const { files: csv, escaping } = await listCsvFiles(root, fileError);
+      // Named in the check's answer and logged: a link out of the folder is either a mistake or an attempt.
+      for (const name of escaping) ctx.logger.warn({ file: name }, 'skipped a symbolic link that points outside the connection folder');
+      return {
+        detail: `folder ${root} is readable: ${csv.length} CSV file${csv.length === 1 ? '' : 's'}${csv.length ? ` (${csv.slice(0, 10).join(', ')}${csv.length > 10 ? ', …' : ''})` : ''}${skippedNote(escaping)}`,
+      };
     }
   }
   const { label, fields } = await firstRecord(connection, undefined, ctx, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);

@@ -1,4 +1,4 @@
-import { secret, secureUrlProblem, z } from '../../src/sdk/index.ts';
+import { allowLinkLocalSetting, linkLocalCheck, secret, secureUrlProblem, z } from '../../src/sdk/index.ts';
 
 /**
  * The CSV connector's settings. These schemas are the only description of them:
@@ -32,7 +32,9 @@ export const connectionSchema = z
     encoding: z.enum(['utf8', 'latin1', 'windows-1252', 'utf16le']).default('utf8').describe('Text encoding of the file.'),
     decimal: z.enum(['.', ',']).default('.').describe('Decimal separator in numbers.'),
     thousands: z.enum(['', ',', '.', ' ', "'"]).default('').describe('Thousands separator in numbers ("" = none).'),
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['url']))
   .superRefine((conn, ctx) => {
     if ((conn.path === undefined) === (conn.url === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'a CSV connection needs exactly one of `path` (file or folder) or `url`' });

@@ -1,10 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 // Not the SDK index: the read path loads neither the HTTP client (it comes in ctx) nor zod.
 import { KsError, QueryError, SourceReadError } from '../../src/sdk/errors.ts';
 import type { HttpClient } from '../../src/sdk/http.types.ts';
+import { fileInsideFolder, listCsvFiles, openRegularFile, skippedNote } from './folder.ts';
 import type { CsvConnection } from './schema.ts';
 
 /**
@@ -60,34 +61,24 @@ export async function resolvePath(connection: CsvConnection, baseDir: string): P
   }
 }
 
-/** `file` inside `folder`; refuses names that climb out of it. */
-export function fileInFolder(folder: string, file: string): string {
-  const target = path.resolve(folder, file);
-  const relative = path.relative(folder, target);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new QueryError(`file ${JSON.stringify(file)} is not inside the connection folder ${folder}`);
-  }
-  return target;
-}
+export { fileInFolder } from './folder.ts';
 
 async function openFile(connection: CsvConnection, file: string | undefined, env: SourceEnv, chunkBytes: number): Promise<OpenSource> {
   const { root, isFolder } = await resolvePath(connection, env.baseDir);
   let target = root;
+  let real = root;
   if (isFolder) {
     if (file === undefined) {
-      const names = (await readdir(root).catch(() => [] as string[])).filter((n) => /\.(csv|tsv|txt)$/i.test(n)).slice(0, 20);
-      throw new QueryError(`${root} is a folder: set the query's \`file\` to one of its files${names.length ? ` (${names.join(', ')})` : ''}`);
+      const { files, escaping } = await listCsvFiles(root, fileError).catch(() => ({ files: [] as string[], escaping: [] as string[] }));
+      const names = files.slice(0, 20);
+      throw new QueryError(`${root} is a folder: set the query's \`file\` to one of its files${names.length ? ` (${names.join(', ')})` : ''}${skippedNote(escaping)}`);
     }
-    target = fileInFolder(root, file);
+    ({ label: target, real } = await fileInsideFolder(root, file, fileError));
   } else if (file !== undefined) {
     throw new QueryError(`the query names file ${JSON.stringify(file)}, but the connection path ${root} is a file, not a folder`);
   }
-  let handle: FileHandle;
-  try {
-    handle = await open(target, 'r');
-  } catch (err) {
-    throw fileError(target, err);
-  }
+  // A single-file connection may be a link the operator made; a folder's file was resolved above and must not change now.
+  const handle: FileHandle = await openRegularFile(real, target, isFolder, fileError);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;

@@ -18,7 +18,7 @@ export default defineConnector<IntercomConnection, IntercomQuery>({
   connectionSchema,
   querySchema,
 
-  http: (connection) => ({ rateLimit: readIntercomRateLimit, timeoutMs: connection.timeoutMs }),
+  http: (connection) => ({ rateLimit: readIntercomRateLimit, timeoutMs: connection.timeoutMs, allowLinkLocal: connection.allowLinkLocal }),
 
   async check(connection, ctx) {
     const client = createIntercomClient({ connection, http: ctx.http, logger: ctx.logger });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseUrl, secret } from '../../src/sdk/index.ts';
+import { allowLinkLocalSetting, baseUrl, linkLocalCheck, secret } from '../../src/sdk/index.ts';
 import { searchQuerySchema } from './search-query.schema.ts';
 
 /**
@@ -72,7 +72,8 @@ export const connectionSchema = z.strictObject({
     .min(1)
     .default(400)
     .describe('Most periods one backfill may query (one request per period for counts).'),
-});
+  allowLinkLocal: allowLinkLocalSetting(),
+}).check(linkLocalCheck(['baseUrl']));
 
 export type IntercomConnection = z.output<typeof connectionSchema>;
 

@@ -20,6 +20,7 @@ export default defineConnector<JiraConnection, JiraQuery>({
   http: (connection) => ({
     rateLimit: readJiraRateLimit,
     ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
+    allowLinkLocal: connection.allowLinkLocal,
   }),
   check: checkJira,
   async fetch(connection, query, ctx) {

@@ -1,4 +1,4 @@
-import { baseUrl, ianaZone, secret, z } from '../../src/sdk/index.ts';
+import { allowLinkLocalSetting, baseUrl, ianaZone, linkLocalCheck, secret, z } from '../../src/sdk/index.ts';
 
 /** Jira Cloud: Atlassian account email + API token, sent as HTTP Basic. */
 const apiTokenAuth = z.strictObject({
@@ -42,7 +42,9 @@ export const connectionSchema = z
       .optional()
       .describe("Time zone Jira reads JQL dates in (the account's profile zone). Default: read once from /myself."),
     timeoutMs: z.int().min(1_000).max(300_000).optional().describe('Per-request timeout in ms (default 30000).'),
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['baseUrl']))
   .superRefine((connection, ctx) => {
     const cloudAuth = CLOUD_AUTH.has(connection.auth.type);
     if (connection.deployment === 'cloud' && !cloudAuth) {

@@ -18,5 +18,5 @@ export default defineConnector<SalesforceConnection, SalesforceQuery>({
   // No rate-limit reader: Salesforce sends no short-window limit headers. Its limit is the
   // rolling 24-hour allowance in Sforce-Limit-Info, which has no reset time to wait for;
   // the connector defers runs against `apiBudget` instead (budget.ts).
-  http: (connection) => ({ timeoutMs: Math.round(connection.timeoutSeconds * 1000) }),
+  http: (connection) => ({ timeoutMs: Math.round(connection.timeoutSeconds * 1000), allowLinkLocal: connection.allowLinkLocal }),
 });

@@ -1,4 +1,4 @@
-import { baseUrl, secret, z } from '../../src/sdk/index.ts';
+import { allowLinkLocalSetting, baseUrl, linkLocalCheck, secret, z } from '../../src/sdk/index.ts';
 import { renderTemplate } from '../../src/sdk/template.ts';
 
 /**
@@ -98,7 +98,9 @@ export const connectionSchema = z
       .prefault({})
       .describe('Runs are deferred, not failed, once api-usage from Sforce-Limit-Info reaches maxPercent.'),
     timeoutSeconds: z.number().positive().max(600).default(30).describe('Per request attempt.'),
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['loginUrl', 'instanceUrl']))
   .superRefine((value, ctx) => {
     if (value.auth.flow !== 'clientCredentials') return;
     const url = resolveLoginUrl(value.loginUrl);

@@ -30,7 +30,10 @@ export interface ConfigFileResult {
   unresolved: Set<Node>;
 }
 
-export type ConfigFileOptions = InterpolationOptions;
+export interface ConfigFileOptions extends InterpolationOptions {
+  /** Reads the YAML file itself. */
+  readFile: (file: string) => Promise<string>;
+}
 
 /** The first line of a `yaml` error, without the " at line X, column Y:" tail and code excerpt (which may show secrets). */
 function yamlMessage(message: string): string {

@@ -1,4 +1,4 @@
-import { findCycle, formulaInputs, FormulaSyntaxError, parseFormula, topologicalOrder } from '../domain/formula.ts';
+import { findCycles, formulaInputs, FormulaSyntaxError, parseFormula, topologicalOrder } from '../domain/formula.ts';
 import type { FormulaAst } from '../domain/formula.ts';
 import type { ConfigIssue } from './issue.ts';
 import type { Entry } from './merge.ts';
@@ -25,7 +25,8 @@ function indexOfName(formula: string, name: string): number {
 
 /**
  * Parses every formula KPI, checks that it reads only defined KPIs and that formulas
- * do not depend on each other in a circle, and orders them so inputs come first.
+ * do not depend on each other in a circle (reporting every cycle), and orders them so
+ * inputs come first.
  */
 export function checkFormulas(entries: readonly Entry<KpiConfig>[], knownKpis: ReadonlySet<string>): FormulaCheck {
   const check: FormulaCheck = { parsed: new Map(), order: [], issues: [] };
@@ -56,13 +57,13 @@ export function checkFormulas(entries: readonly Entry<KpiConfig>[], knownKpis: R
 
   const graph = new Map<string, string[]>();
   for (const [id, { inputs }] of check.parsed) graph.set(id, inputs);
-  const cycle = findCycle(graph);
-  if (cycle !== undefined && cycle.length > 0) {
+  // Every cycle, each at its first KPI's formula: fixing one and re-running to meet the next is slow.
+  const cycles = findCycles(graph);
+  for (const cycle of cycles) {
     const first = where.get(cycle[0]!);
-    const loop = cycle[0] === cycle.at(-1) && cycle.length > 1 ? cycle : [...cycle, cycle[0]!];
-    if (first?.origin.source) check.issues.push(issueAt(first.origin.source, [...first.path, 'formula'], `formula cycle: ${loop.join(' → ')}`));
-    return check;
+    if (first?.origin.source) check.issues.push(issueAt(first.origin.source, [...first.path, 'formula'], `formula cycle: ${cycle.join(' → ')}`));
   }
+  if (cycles.length > 0) return check;
   check.order = topologicalOrder(graph).filter((id) => check.parsed.has(id));
   return check;
 }

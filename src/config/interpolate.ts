@@ -4,10 +4,12 @@ import type { Node, Pair, Scalar } from 'yaml';
 import type { ConfigIssue, ConfigPath } from './issue.ts';
 import { issueAt, keyName } from './yaml-source.ts';
 import type { YamlSource } from './yaml-source.ts';
+import { SecretFileProblem } from './secret-file.ts';
 
 export interface InterpolationOptions {
   env: Record<string, string | undefined>;
-  readFile: (file: string) => Promise<string>;
+  /** Reads a `${file:}` reference (see readSecretFile: regular files only, capped, with a deadline). */
+  readSecretFile: (file: string) => Promise<string>;
 }
 
 export interface InterpolationResult {
@@ -81,7 +83,7 @@ async function resolveReference(body: string, baseDir: string, options: Interpol
     if (reference === '') return { problem: '${file:} needs a path, e.g. ${file:./secrets/token.txt}', missing: false };
     const resolvedPath = path.resolve(baseDir, reference);
     try {
-      const content = await options.readFile(resolvedPath);
+      const content = await options.readSecretFile(resolvedPath);
       return { value: content.replace(/(\r?\n)+$/, '') };
     } catch (error) {
       return { problem: `cannot read secret file "${reference}" (${resolvedPath}): ${describeFsError(error)}`, missing: true };
@@ -97,6 +99,7 @@ async function resolveReference(body: string, baseDir: string, options: Interpol
 }
 
 function describeFsError(error: unknown): string {
+  if (error instanceof SecretFileProblem) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

@@ -11,6 +11,7 @@ import { targetConfigSchema, type TargetConfig } from '../notify/targets/target-
 import { ConfigValidationError } from './issue.ts';
 import type { ConfigIssue } from './issue.ts';
 import { mergeFiles } from './merge.ts';
+import { readSecretFile } from './secret-file.ts';
 import type { MergedConfig } from './merge.ts';
 import type { KrConfig, ObjectiveConfig } from './schema.ts';
 import { checkKpiQueries, loadConnections } from './sources.ts';
@@ -23,7 +24,10 @@ export interface LoadOptions {
   connectors: ConnectorRegistry;
   /** Defaults to process.env. */
   env?: Record<string, string | undefined>;
-  /** Reads the YAML files and `${file:}` references; defaults to fs (UTF-8). */
+  /**
+   * Reads the YAML files and `${file:}` references. Default: fs (UTF-8) for the YAML
+   * files, and readSecretFile for secrets (regular files only, 64 KiB, 2 s).
+   */
   readFile?: (file: string) => Promise<string>;
 }
 
@@ -176,8 +180,9 @@ function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssu
 export async function loadCatalog(dir: string, options: LoadOptions): Promise<Catalog> {
   const env = options.env ?? process.env;
   const readFile = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
+  const readSecret = options.readFile ?? ((file: string) => readSecretFile(file));
   const files = await listConfigFiles(dir);
-  const results: ConfigFileResult[] = await Promise.all(files.map((file) => loadConfigFile(file, { env, readFile })));
+  const results: ConfigFileResult[] = await Promise.all(files.map((file) => loadConfigFile(file, { env, readFile, readSecretFile: readSecret })));
 
   const merged = mergeFiles(results);
   const connections = await loadConnections(merged.connections, options.connectors, merged.settings.connectors ?? []);

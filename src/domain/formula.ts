@@ -3,7 +3,7 @@ import type { FormulaAst, FormulaFunction, FormulaOperator } from './formula-ast
 export type { FormulaAst, FormulaBinary, FormulaCall, FormulaFunction, FormulaInput, FormulaNegate, FormulaNumber, FormulaOperator } from './formula-ast.ts';
 export { formatFormula, formulaInputs } from './formula-ast.ts';
 export { evaluateFormula, type FormulaResult } from './formula-eval.ts';
-export { FormulaCycleError, findCycle, topologicalOrder } from './formula-graph.ts';
+export { FormulaCycleError, findCycle, findCycles, topologicalOrder } from './formula-graph.ts';
 
 /** A formula that does not parse; `position` is the 0-based offset, the message says column position + 1. */
 export class FormulaSyntaxError extends Error {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { addressRefusal, guardAddresses, type AddressGuardHooks } from './address-guard.ts';
 import { KsError, RateLimitedError } from './errors.ts';
 import {
   RETRYABLE_STATUS,
@@ -29,7 +30,7 @@ export interface HttpClientHooks {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export type CreateHttpClientOptions = HttpClientOptions & HttpClientHooks;
+export type CreateHttpClientOptions = HttpClientOptions & HttpClientHooks & AddressGuardHooks;
 
 const DEFAULTS = {
   timeoutMs: 30_000,
@@ -77,6 +78,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
     transformResponse: [],
     transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
   });
+  guardAddresses(instance, options);
   /** The source's last word on its budget; `remaining` is counted down as we send. */
   let budget: { remaining: number; resetAt: number } | undefined;
 
@@ -244,6 +246,8 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
 }
 
 function failure(req: PreparedRequest, err: unknown, timedOut: boolean): Outcome {
+  const refused = addressRefusal(err);
+  if (refused) return { ok: false, reason: 'refused', retryable: false, error: () => refused };
   const code = errorCode(err);
   if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return { ok: false, reason: 'timeout', retryable: true, error: (n) => timeoutError(req.summary, req.timeoutMs, n) };

@@ -65,6 +65,12 @@ export interface HttpClientOptions {
   /** Keep this many requests in reserve before the reset (default 1). */
   rateLimitReserve?: number;
   userAgent?: string;
+  /**
+   * Let requests reach link-local and cloud-metadata addresses (169.254.0.0/16,
+   * fe80::/10, fd00:ec2::254). Default false: such a host, or a name resolving to
+   * one, is refused with a ConfigError before anything is sent.
+   */
+  allowLinkLocal?: boolean;
   signal?: AbortSignal;
   /** Called once per attempt, for metrics (no URL query strings, no headers). */
   onAttempt?: (event: { label: string; status?: number; durationMs: number; error?: string; waitedMs?: number }) => void;

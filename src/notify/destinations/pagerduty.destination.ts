@@ -12,7 +12,7 @@ import type { PagerdutyDestinationConfig } from './schemas.ts';
  */
 export function pagerdutyDestination(config: PagerdutyDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   const target = new URL(config.url).host;
   const secrets = secretList([config.routingKey]);
 

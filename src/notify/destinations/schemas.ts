@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../../sdk/secret.ts';
-import { baseUrl, secureUrlProblem } from '../../sdk/url.ts';
+import { allowLinkLocalSetting, baseUrl, linkLocalCheck, secureUrlProblem } from '../../sdk/url.ts';
 
 /**
  * Config for alert destinations, for the lead to place under `alerts.destinations`.
@@ -68,7 +68,9 @@ export const webhookDestinationSchema = z
       .optional()
       .describe('Extra request headers (e.g. an API gateway key); values are secrets.'),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['url'], 'destination'))
   .describe('A JSON POST signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).');
 
 export const slackDestinationSchema = z
@@ -78,7 +80,9 @@ export const slackDestinationSchema = z
     url: endpointUrl(secret('Slack incoming-webhook URL; the URL itself is the credential, so use ${ENV_VAR} or ${file:/path}')),
     dashboardUrl: baseUrl('Base URL of the kpi-sync dashboard; messages link to <dashboardUrl>/kpis/<id>.').optional(),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['url'], 'destination'))
   .describe('A Block Kit message to a Slack incoming webhook.');
 
 export const pagerdutyDestinationSchema = z
@@ -90,7 +94,9 @@ export const pagerdutyDestinationSchema = z
       .default(PAGERDUTY_EVENTS_URL)
       .meta({ format: 'uri', description: `Events API v2 enqueue URL (default ${PAGERDUTY_EVENTS_URL}).` }),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['url'], 'destination'))
   .describe('PagerDuty Events API v2: trigger on warn/critical/no_data, resolve on ok, one incident per breach episode.');
 
 export const destinationConfigSchema = z.discriminatedUnion('kind', [webhookDestinationSchema, slackDestinationSchema, pagerdutyDestinationSchema]);

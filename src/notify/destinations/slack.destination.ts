@@ -14,7 +14,7 @@ import { slackMessage } from './slack.message.ts';
  */
 export function slackDestination(config: SlackDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   const url = new URL(config.url);
   const segments = url.pathname.split('/').filter((s) => s.length >= 8);
   const secrets = secretList([config.url, `${url.host}${url.pathname}`, url.pathname, url.search, ...segments]);

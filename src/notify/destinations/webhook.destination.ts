@@ -24,7 +24,7 @@ export function webhookBody(event: AlertEvent): string {
  */
 export function webhookDestination(config: WebhookDestinationConfig, options: DestinationOptions = {}): Destination {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   let signer: Webhook;
   try {
     signer = new Webhook(config.secret);

@@ -15,7 +15,7 @@ import type { HttpTargetConfig } from './target-schemas.ts';
  */
 export function httpTarget(config: HttpTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   // The host holds no placeholder (the schema sees to it), so any payload gives the same one.
   const target = new URL(config.url.replace(/\{\{[^{}]*\}\}/g, 'x')).host;
   const configured = Object.entries(config.headers ?? {});

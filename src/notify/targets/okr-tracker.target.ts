@@ -23,7 +23,7 @@ import type { OkrTrackerTargetConfig } from './target-schemas.ts';
  */
 export function okrTrackerTarget(config: OkrTrackerTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   const target = new URL(config.baseUrl).host;
   const secrets = secretList([config.teamSecret, config.apiKey]);
   const auth: Record<string, string> = { 'okr-team-secret': config.teamSecret, ...(config.apiKey ? { 'x-api-key': config.apiKey } : {}) };

@@ -22,7 +22,7 @@ import { QUANTIVE_BASE_URLS, type QuantiveTargetConfig } from './target-schemas.
  */
 export function quantiveTarget(config: QuantiveTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   const base = config.baseUrl ?? QUANTIVE_BASE_URLS[config.region];
   const target = new URL(base).host;
   const secrets = secretList([config.token]);

@@ -20,7 +20,7 @@ import type { TabilityTargetConfig } from './target-schemas.ts';
  */
 export function tabilityTarget(config: TabilityTargetConfig, options: PushTargetOptions = {}): PushTarget {
   const now = options.now ?? Date.now;
-  const http = options.http ?? deliveryClient();
+  const http = options.http ?? deliveryClient({ allowLinkLocal: config.allowLinkLocal ?? false });
   const url = `${config.baseUrl}/webhooks/checkins?remote_checkins_token=${encodeURIComponent(config.remoteCheckinsToken)}`;
   const target = new URL(config.baseUrl).host;
   const secrets = secretList([config.remoteCheckinsToken, encodeURIComponent(config.remoteCheckinsToken), config.personalApiToken]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KsError } from '../../sdk/errors.ts';
 import { secret } from '../../sdk/secret.ts';
-import { baseUrl, secureUrlProblem } from '../../sdk/url.ts';
+import { allowLinkLocalSetting, baseUrl, linkLocalCheck, secureUrlProblem } from '../../sdk/url.ts';
 import { DEFAULT_TIMEOUT_MS } from '../destinations/schemas.ts';
 import { renderBody, renderHeader, renderUrl, SAMPLE_PAYLOAD, TEMPLATE_VARIABLE_NAMES, templateVars } from './http-template.ts';
 
@@ -38,7 +38,9 @@ export const quantiveTargetSchema = z
     region: z.enum(['eu', 'us']).default('eu').describe(`Data centre: eu (${QUANTIVE_BASE_URLS.eu}) or us (${QUANTIVE_BASE_URLS.us}).`),
     baseUrl: baseUrl('Quantive Results API base URL; overrides `region`.').optional(),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['baseUrl'], 'target'))
   .describe('Quantive Results: one check-in per push on the metric (KR) named by the KR\'s push id.');
 
 export const tabilityTargetSchema = z
@@ -49,7 +51,9 @@ export const tabilityTargetSchema = z
     personalApiToken: secret('Your Tability personal API token (tability.app/account); use ${ENV_VAR} or ${file:/path}'),
     baseUrl: baseUrl(`Tability API base URL (default ${TABILITY_BASE_URL}).`).default(TABILITY_BASE_URL),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['baseUrl'], 'target'))
   .describe('Tability check-ins webhook. The token picks the outcome, so the KR\'s push id is informational.');
 
 export const okrTrackerTargetSchema = z
@@ -64,7 +68,9 @@ export const okrTrackerTargetSchema = z
       .default('keyres')
       .describe('keyres: POST /keyres/{id} (a key result\'s new value); kpi: PUT /kpi/{id}/values/{date} (a KPI\'s value for the day).'),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['baseUrl'], 'target'))
   .describe("oslokommune's okr-tracker.");
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -122,7 +128,9 @@ export const httpTargetSchema = z
       })
       .describe(`JSON body template. A string that is exactly one placeholder keeps the value's type ("{{value}}" → 42.5). ${templateNote}`),
     timeoutMs,
+    allowLinkLocal: allowLinkLocalSetting(),
   })
+  .check(linkLocalCheck(['url'], 'target'))
   .describe('Any other platform: one JSON request per push, built from templates.');
 
 export const targetConfigSchema = z.discriminatedUnion('kind', [quantiveTargetSchema, tabilityTargetSchema, okrTrackerTargetSchema, httpTargetSchema]);

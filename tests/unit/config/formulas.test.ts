@@ -27,6 +27,18 @@ describe('formula KPIs', () => {
     expect(issues.map(formatIssue)).toEqual(['a.yaml:5:14 kpis[0].formula: formula cycle: ltv → cac → ltv']);
   });
 
+  it('reports every independent cycle, each at a KPI in it, not only the first', async () => {
+    dir = await writeConfig({
+      'a.yaml': kpis(['ltv', 'cac * 3'], ['cac', 'ltv / 3'], ['ok', '"1"']),
+      'b.yaml': kpis(['users', '"10"'], ['arpu', 'mrr / users'], ['mrr', 'churn * 12'], ['churn', 'arpu / 100']),
+    });
+    const { issues } = await loadIssues(dir);
+    expect(issues.map(formatIssue)).toEqual([
+      'a.yaml:5:14 kpis[0].formula: formula cycle: ltv → cac → ltv',
+      'b.yaml:9:14 kpis[1].formula: formula cycle: arpu → mrr → churn → arpu',
+    ]);
+  });
+
   it('reports a formula that reads itself', async () => {
     dir = await writeConfig({ 'a.yaml': kpis(['mrr', 'mrr + 1']) });
     const { issues } = await loadIssues(dir);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FormulaCycleError, findCycle, topologicalOrder } from '../../../src/domain/formula.ts';
+import { FormulaCycleError, findCycle, findCycles, topologicalOrder } from '../../../src/domain/formula.ts';
 
 const graph = (entries: Record<string, string[]>): Map<string, string[]> => new Map(Object.entries(entries));
 
@@ -26,6 +26,45 @@ describe('findCycle', () => {
     expect(findCycle(long)).toBeUndefined();
     long.set('k100000', ['k0']);
     expect(findCycle(long)).toHaveLength(100_002);
+  });
+});
+
+describe('findCycles', () => {
+  it('finds none in a DAG', () => {
+    expect(findCycles(graph({ ratio: ['ltv', 'cac'], ltv: ['arpu', 'churn'], margin: ['ltv', 'cac'] }))).toEqual([]);
+    expect(findCycles(new Map())).toEqual([]);
+  });
+
+  it('returns every independent cycle, each in order from its first KPI, in graph order', () => {
+    const g = graph({ ok: ['x'], a: ['b'], b: ['a'], p: ['q'], q: ['r'], r: ['p'], s: ['s'], t: ['a'] });
+    expect(findCycles(g)).toEqual([
+      ['a', 'b', 'a'],
+      ['p', 'q', 'r', 'p'],
+      ['s', 's'],
+    ]);
+  });
+
+  it('names every KPI of a tangle: two cycles sharing a KPI are two mistakes', () => {
+    expect(findCycles(graph({ a: ['b'], b: ['a', 'c'], c: ['b'] }))).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'b', 'c'],
+    ]);
+  });
+
+  it('takes the shortest way round through the first KPI, then covers the KPIs that way skipped', () => {
+    expect(findCycles(graph({ a: ['b', 'c'], b: ['c'], c: ['a'] }))).toEqual([
+      ['a', 'c', 'a'],
+      ['b', 'c', 'a', 'b'],
+    ]);
+  });
+
+  it('walks a 100,000-long ring without overflowing the stack', () => {
+    const ring = new Map<string, string[]>();
+    for (let i = 0; i < 100_000; i++) ring.set(`k${i}`, [`k${(i + 1) % 100_000}`]);
+    const cycles = findCycles(ring);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toHaveLength(100_001);
+    expect(cycles[0]!.slice(0, 3)).toEqual(['k0', 'k1', 'k2']);
   });
 });
 
