@@ -42,8 +42,13 @@ export const alertsSchema = z.strictObject({
       maxAge: duration.default('24h').describe('An alert not delivered within this long is dead-lettered.'),
       baseDelayMs: z.int().min(10).default(5_000).describe('First retry backoff (exponential, full jitter).'),
       maxDelayMs: z.int().min(10).default(900_000).describe('Longest backoff between two attempts.'),
+      leaseMs: z
+        .int()
+        .min(100)
+        .default(300_000)
+        .describe('How long an attempt may be in flight: a process that died mid-attempt has it tried again after this (receivers deduplicate on the event id).'),
     })
-    .default({ maxAge: '24h', baseDelayMs: 5_000, maxDelayMs: 900_000 }),
+    .default({ maxAge: '24h', baseDelayMs: 5_000, maxDelayMs: 900_000, leaseMs: 300_000 }),
 });
 
 export type AlertsConfig = z.infer<typeof alertsSchema>;

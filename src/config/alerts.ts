@@ -5,7 +5,7 @@ import type { LoadedAlerts } from './catalog.ts';
 
 /** The validated `alerts` section in the shape the dispatcher and the domain use. */
 export function loadedAlerts(config: AlertsConfig | undefined): LoadedAlerts {
-  const delivery = config?.delivery ?? { maxAge: '24h', baseDelayMs: 5_000, maxDelayMs: 900_000 };
+  const delivery = config?.delivery ?? { maxAge: '24h', baseDelayMs: 5_000, maxDelayMs: 900_000, leaseMs: 300_000 };
   const routes: AlertRoute[] = (config?.routes ?? []).map((route) => ({
     name: route.name,
     match: route.match,
@@ -18,6 +18,6 @@ export function loadedAlerts(config: AlertsConfig | undefined): LoadedAlerts {
     destinations: config?.destinations ?? [],
     routes,
     ...(config?.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
-    delivery: { maxAgeMs: parseDuration(delivery.maxAge), baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
+    delivery: { maxAgeMs: parseDuration(delivery.maxAge), baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs, leaseMs: delivery.leaseMs },
   };
 }

@@ -71,5 +71,5 @@ export interface LoadedAlerts {
   destinations: DestinationConfig[];
   routes: AlertRoute[];
   dashboardUrl?: string;
-  delivery: { maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
+  delivery: { maxAgeMs: number; baseDelayMs: number; maxDelayMs: number; leaseMs: number };
 }

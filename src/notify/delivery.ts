@@ -21,6 +21,8 @@ export interface DeliveryPolicy {
   maxAgeMs: number;
   /** Entries handled per tick. */
   batchSize: number;
+  /** How long an attempt may be in flight before a crashed one is tried again (destinations time out well before). */
+  leaseMs: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -28,4 +30,5 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxDelayMs: 15 * 60_000,
   maxAgeMs: 24 * 3_600_000,
   batchSize: 50,
+  leaseMs: 5 * 60_000,
 };

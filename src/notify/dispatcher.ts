@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
 import { backoffDelay } from '../sdk/retry.ts';
+import { faultPoint } from '../sync/fault-point.ts';
 import type { OutboxEntry, Store } from '../store/store.ts';
 import { DEFAULT_DELIVERY_POLICY, type Deliverer, type DeliveryPolicy, type DeliveryResult } from './delivery.ts';
-
-/** How long an attempt may be in flight before a crashed one is tried again (destinations time out well before). */
-const IN_FLIGHT_LEASE_MS = 5 * 60_000;
 
 export interface DispatcherOptions {
   store: Store;
@@ -122,7 +120,8 @@ export class Dispatcher {
     // Write-ahead: the attempt is recorded before it is made, so a process killed
     // mid-request leaves a trace. The next try (after the lease) sees attempts > 1
     // and a target that can be read back checks before sending again.
-    await store.updateOutbox({ ...tried, nextAttemptAt: new Date(now.getTime() + IN_FLIGHT_LEASE_MS).toISOString() });
+    await store.updateOutbox({ ...tried, nextAttemptAt: new Date(now.getTime() + this.policy.leaseMs).toISOString() });
+    await faultPoint('delivery.before-send');
     let result: DeliveryResult;
     try {
       result = await deliverer.deliver(entry.payload, { number: attempt, signal: this.abort.signal });
@@ -139,6 +138,7 @@ export class Dispatcher {
     const scrub = this.options.scrub ?? ((t: string) => t);
 
     if (result.outcome === 'delivered') {
+      await faultPoint('delivery.after-send');
       await store.updateOutbox({ ...tried, status: 'delivered', deliveredAt: this.now().toISOString(), lastStatus: result.status });
       log.info({ attempt, status: result.status }, 'delivered');
       return 'delivered';

@@ -6,6 +6,7 @@ import type { Datapoint } from '../domain/types.ts';
 import { KsError, toKsError, type SyncWindow } from '../sdk/index.ts';
 import type { BackfillProgress, SyncRun } from '../store/store.ts';
 import { abortedError, isAbort } from './aborted.ts';
+import { faultPoint } from './fault-point.ts';
 import { planSync, syncStateQuery } from './plan/sync-plan.ts';
 import { readRaw } from './read-raw.ts';
 import type { PlannedDatapoints } from './sync-environment.ts';
@@ -69,6 +70,7 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
   };
   try {
     const read = await readRaw({ catalog, kpi, window, mode, signal, logger, diagnostics, env, ...(request.planned ? { planned: request.planned } : {}) });
+    await faultPoint('sync.after-read');
     const { datapoints, dropped } = normalize({
       kpi: kpi.id,
       source,
@@ -142,7 +144,9 @@ export async function runSync(request: SyncRequest, env: SyncEnvironment): Promi
   const { run, logger } = result;
   try {
     if (result.plan) {
+      await faultPoint('sync.before-commit');
       await env.store.commitSync(result.plan.commit);
+      await faultPoint('sync.after-commit');
       logPlan(result, 'queued');
     } else {
       await env.store.saveRun(run);
