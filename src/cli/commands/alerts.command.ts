@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wholeNumber } from '../options.ts';
 import { unknownId } from '../../config/suggest.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import type { AlertEvent } from '../../notify/alert-event.ts';
@@ -13,10 +14,10 @@ export function registerAlerts(program: Command): void {
     .command('alerts')
     .description('list alerts waiting for delivery, failed or dead-lettered (use --all to include delivered ones)')
     .option('--all', 'include delivered alerts')
-    .option('-n, --limit <n>', 'how many', '50')
-    .action(async (opts: { all?: boolean; limit: string }, command: Command) => {
+    .option('-n, --limit <n>', 'how many (1–10000)', wholeNumber('--limit', 1, 10_000), 50)
+    .action(async (opts: { all?: boolean; limit: number }, command: Command) => {
       await withApp(command, async (app) => {
-      const entries = await app.store.listOutbox({ channel: 'alert', limit: Number(opts.limit), ...(opts.all ? {} : { status: SHOWN }) });
+      const entries = await app.store.listOutbox({ channel: 'alert', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
       const rows = table(['id', 'status', 'destination', 'KPI', 'transition', 'attempts', 'next / last', 'last error']);
       for (const entry of entries) {
         const event = entry.payload as AlertEvent;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wholeNumber } from '../options.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxStatus } from '../../store/store.ts';
@@ -12,10 +13,10 @@ export function registerPushes(program: Command): void {
     .command('pushes')
     .description('list KR pushes waiting, held by the guard, failed or dead-lettered (--all for delivered too)')
     .option('--all', 'include delivered pushes')
-    .option('-n, --limit <n>', 'how many', '50')
-    .action(async (opts: { all?: boolean; limit: string }, command: Command) => {
+    .option('-n, --limit <n>', 'how many (1–10000)', wholeNumber('--limit', 1, 10_000), 50)
+    .action(async (opts: { all?: boolean; limit: number }, command: Command) => {
       await withApp(command, async (app) => {
-      const entries = await app.store.listOutbox({ channel: 'push', limit: Number(opts.limit), ...(opts.all ? {} : { status: SHOWN }) });
+      const entries = await app.store.listOutbox({ channel: 'push', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
       const rows = table(['id', 'status', 'target', 'KR', 'value', 'progress', 'period', 'attempts', 'note / last error']);
       for (const entry of entries) {
         const push = entry.payload as PushPayload;

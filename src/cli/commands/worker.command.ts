@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { GlobalOptions } from '../../app/app-config.ts';
 import { UsageError } from '../../sdk/errors.ts';
+import { wholeNumber } from '../options.ts';
 import { exitWith } from '../exit.ts';
 import { serve } from '../../app/serve.ts';
 
@@ -13,7 +14,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('queue mode (REDIS_URL): take sync jobs from Redis until SIGTERM; run as many as you like (SIGHUP reloads the config)')
-    .addOption(new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.queue.concurrency, else settings.concurrency)').argParser(positiveInt))
+    .addOption(new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.queue.concurrency, else settings.concurrency)').argParser(wholeNumber('--concurrency', 1, 1000)))
     .option('-p, --port <port>', 'operations server port: health, readiness, metrics (default: $KPI_SYNC_PORT or settings.server.port, 8787)')
     .action(async (opts: { concurrency?: number; port?: string }, command: Command) => {
       const redisUrl = process.env.REDIS_URL;
@@ -25,10 +26,4 @@ export function registerWorker(program: Command): void {
       });
       exitWith(code);
     });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--concurrency must be a whole number from 1 to 1000; got "${value}"`);
-  return n;
 }
