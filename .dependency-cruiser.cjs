@@ -10,10 +10,24 @@ module.exports = {
     },
     {
       name: 'sdk-and-domain-are-leaves',
-      comment: 'src/sdk and src/domain import no other project module.',
+      comment: 'src/sdk and src/domain import no other project module (the SDK testing kit may use the runner\'s period rules).',
       severity: 'error',
-      from: { path: '^src/(sdk|domain)/' },
+      from: { path: '^src/(sdk|domain)/', pathNot: '^src/sdk/testing/' },
       to: { path: '^(src|connectors)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'sdk-testing-uses-only-sdk-and-periods',
+      comment: 'kpi-sync/sdk/testing builds contexts the way the runner does: the SDK and src/domain periods, nothing else.',
+      severity: 'error',
+      from: { path: '^src/sdk/testing/' },
+      to: { path: '^(src|connectors)/', pathNot: '^src/(sdk/|domain/)' },
+    },
+    {
+      name: 'connectors-use-the-sdk-index',
+      comment: 'A built-in connector imports the SDK through its public index (kpi-sync/sdk), as a third-party one must.',
+      severity: 'error',
+      from: { path: '^connectors/[^/]+/' },
+      to: { path: '^src/sdk/', pathNot: '^src/sdk/(index|testing/index)\\.ts$' },
     },
     {
       name: 'domain-is-pure',

@@ -1,5 +1,5 @@
 // errors.ts rather than the SDK index: the read path should not load the HTTP client and zod.
-import { QueryError } from '../../src/sdk/errors.ts';
+import { QueryError } from '../../src/sdk/index.ts';
 import type { ColumnRef } from './schema.ts';
 
 /**

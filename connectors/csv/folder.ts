@@ -2,8 +2,8 @@ import { constants, type Dirent } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { QueryError, SourceReadError } from '../../src/sdk/errors.ts';
-import { describeFileKind } from '../../src/sdk/file-kind.ts';
+import { QueryError, SourceReadError } from '../../src/sdk/index.ts';
+import { describeFileKind } from '../../src/sdk/index.ts';
 
 /**
  * A folder connection reads only files inside its folder. Comparing names is not

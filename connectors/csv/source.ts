@@ -2,9 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-// Not the SDK index: the read path loads neither the HTTP client (it comes in ctx) nor zod.
-import { KsError, QueryError, SourceReadError } from '../../src/sdk/errors.ts';
-import type { HttpClient } from '../../src/sdk/http.types.ts';
+import { KsError, QueryError, SourceReadError } from '../../src/sdk/index.ts';
+import type { HttpClient } from '../../src/sdk/index.ts';
 import { fileInsideFolder, listCsvFiles, openRegularFile, skippedNote } from './folder.ts';
 import type { CsvConnection } from './schema.ts';
 

@@ -8,7 +8,7 @@ import {
   type HttpResponse,
   type KsError,
 } from '../../src/sdk/index.ts';
-import { excerpt } from '../../src/sdk/http-redact.ts';
+import { excerpt } from '../../src/sdk/index.ts';
 import { readAdmin, readSearchPage, type AdminIdentity, type SearchPage } from './map.ts';
 import { REGION_HOSTS, SUPPORTED_VERSIONS, type IntercomConnection, type SearchObject } from './schema.ts';
 import type { SearchQuery } from './search-query.schema.ts';

@@ -1,5 +1,5 @@
 import { KsError } from '../../src/sdk/index.ts';
-import { renderTemplate } from '../../src/sdk/template.ts';
+import { renderTemplate } from '../../src/sdk/index.ts';
 import type { FilterValue, SearchQuery } from './search-query.schema.ts';
 
 /** The period a query is rendered for: [start, end) as ISO with the KPI zone's offset. */

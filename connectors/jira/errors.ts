@@ -1,5 +1,5 @@
 import { AuthError, ConfigError, PermissionError, RateLimitedError, type HttpResponse, type KsError } from '../../src/sdk/index.ts';
-import { parseRetryAfter } from '../../src/sdk/retry.ts';
+import { parseRetryAfter } from '../../src/sdk/index.ts';
 import { resetInstant } from './rate-limit.ts';
 
 /**

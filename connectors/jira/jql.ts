@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ConfigError, type SyncWindow } from '../../src/sdk/index.ts';
-import { renderTemplate } from '../../src/sdk/template.ts';
+import { renderTemplate } from '../../src/sdk/index.ts';
 
 /**
  * JQL string literal: double quotes, with `\` and `"` escaped and control

@@ -6,8 +6,8 @@
  * Messages keep Salesforce's own words, scrubbed of every credential we hold.
  */
 import { AuthError, BudgetDeferredError, ConfigError, PermissionError, QueryError, type HttpResponse, type KsError } from '../../src/sdk/index.ts';
-import { describeStatus } from '../../src/sdk/http-errors.ts';
-import { excerpt } from '../../src/sdk/http-redact.ts';
+import { describeStatus } from '../../src/sdk/index.ts';
+import { excerpt } from '../../src/sdk/index.ts';
 
 /** INVALID_SESSION_ID: the access token expired or was revoked; a new one may fix it. */
 export class SessionExpiredError extends AuthError {}

@@ -1,5 +1,5 @@
 import { allowLinkLocalSetting, baseUrl, linkLocalCheck, secret, z } from '../../src/sdk/index.ts';
-import { renderTemplate } from '../../src/sdk/template.ts';
+import { renderTemplate } from '../../src/sdk/index.ts';
 
 /**
  * The API version used when config names none. jsforce still defaults to 50.0 (Winter '21);

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ConfigError } from '../../src/sdk/index.ts';
-import { renderTemplate } from '../../src/sdk/template.ts';
+import { renderTemplate } from '../../src/sdk/index.ts';
 
 /** One period to read: inclusive start, exclusive end, ISO with the KPI zone's offset. */
 export interface Period {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './error-codes.ts';
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 
 /**
  * Base of every error kpi-sync raises on purpose. `retryable` tells schedulers and
@@ -98,12 +98,28 @@ export class AbortedError extends KsError {
 }
 
 export function isRetryable(error: unknown): boolean {
-  return error instanceof KsError && error.retryable;
+  return toKsError(error).retryable;
 }
 
-/** A KsError as-is, anything else as KS_ERR_INTERNAL with its message. */
+/**
+ * An error raised by another copy of this SDK (a connector package that bundles its
+ * own, or a different version): recognised by its catalogued `code`, never by
+ * `instanceof`, so it keeps its meaning across copies.
+ */
+function fromAnotherCopy(error: unknown): KsError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, retryable, retryAfterMs } = error as Error & { code?: unknown; retryable?: unknown; retryAfterMs?: unknown };
+  if (typeof code !== 'string' || !Object.hasOwn(ERROR_CODES, code)) return undefined;
+  const options = { retryable: retryable === true, cause: error };
+  if (code === 'KS_ERR_RATE_LIMITED' && typeof retryAfterMs === 'number') return new RateLimitedError(error.message, retryAfterMs, { cause: error });
+  return new KsError(code as ErrorCode, error.message, options);
+}
+
+/** A KsError as-is (from this copy of the SDK or, by its code, from another), anything else as KS_ERR_INTERNAL with its message. */
 export function toKsError(error: unknown): KsError {
   if (error instanceof KsError) return error;
+  const other = fromAnotherCopy(error);
+  if (other) return other;
   const message = error instanceof Error ? error.message : String(error);
   return new KsError('KS_ERR_INTERNAL', message, { cause: error });
 }

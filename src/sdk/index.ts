@@ -14,4 +14,6 @@ export { z } from 'zod';
 export { createHttpClient, type CreateHttpClientOptions, type HttpClientHooks } from './http.ts';
 export { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
 export { renderTemplate, type TemplateEscape } from './template.ts';
-export { sourceMessage } from './http-errors.ts';
+export { describeStatus, sourceMessage } from './http-errors.ts';
+export { excerpt, scrub } from './http-redact.ts';
+export { describeFileKind } from './file-kind.ts';

@@ -1,4 +1,4 @@
-import { AbortedError, KsError } from '../sdk/index.ts';
+import { AbortedError, toKsError, type KsError } from '../sdk/index.ts';
 
 /** The error a sync stopped by its abort signal is recorded with: the signal's reason when it is one of ours. */
 export function abortedError(signal: AbortSignal): KsError {
@@ -14,7 +14,8 @@ export function abortedError(signal: AbortSignal): KsError {
  */
 export function isAbort(error: unknown, signal: AbortSignal): boolean {
   if (!signal.aborted) return false;
-  if (error instanceof KsError && error.code !== 'KS_ERR_ABORTED' && error.code !== 'KS_ERR_INTERNAL') {
+  const code = toKsError(error).code;
+  if (code !== 'KS_ERR_ABORTED' && code !== 'KS_ERR_INTERNAL') {
     // A typed failure that happened to race the abort (a 401) is still that failure.
     return false;
   }

@@ -1,4 +1,4 @@
-import { KsError, RateLimitedError } from '../../sdk/errors.ts';
+import { RateLimitedError, toKsError } from '../../sdk/errors.ts';
 import { backoffDelay } from '../../sdk/retry.ts';
 import type { SyncRun } from '../../store/store.ts';
 import type { JobsOptions } from './bullmq.ts';
@@ -46,8 +46,12 @@ export function syncJobOptions(settings: Pick<QueueSettings, 'attempts' | 'backo
  * code decides.
  */
 export function retryDecision(run: Pick<SyncRun, 'error'>, error: unknown): { retryable: boolean; retryAfterMs?: number } {
-  if (error instanceof RateLimitedError) return { retryable: true, retryAfterMs: error.retryAfterMs };
-  if (error instanceof KsError) return { retryable: error.retryable };
+  if (error !== undefined) {
+    // By code, not instanceof: a connector package may raise errors of its own copy of the SDK.
+    const ks = toKsError(error);
+    if (ks instanceof RateLimitedError) return { retryable: true, retryAfterMs: ks.retryAfterMs };
+    if (ks.code !== 'KS_ERR_INTERNAL') return { retryable: ks.retryable };
+  }
   return { retryable: RETRYABLE_CODES.has(run.error?.code ?? '') };
 }
 
