@@ -14,6 +14,8 @@ export function createCsvConnector(options: CsvReadOptions = {}): Connector<CsvC
     querySchema,
     // A file is read whole, and every period in it comes out of that one pass.
     backfill: 'one-pass',
+    // `last` reads a level (a balance, a head count); every other aggregate adds up the period's rows.
+    measure: (query) => (query.value.aggregate === 'last' ? 'snapshot' : 'flow'),
     check: (connection, ctx) => checkCsv(connection, ctx, options),
     http: (connection) => ({ allowLinkLocal: connection.allowLinkLocal }),
     fetch: (connection, query, ctx) => readCsv(connection, query, ctx, options),

@@ -30,7 +30,24 @@ export function formatPercent(fraction: number | undefined): string {
   return fraction === undefined ? '—' : `${Math.round(fraction * 100)}%`;
 }
 
-export function formatBand(band: { min?: number; max?: number; warnMin?: number; warnMax?: number } | undefined): string {
+type Band = { min?: number; max?: number; warnMin?: number; warnMax?: number };
+
+/**
+ * A health band as the edges that change its state, both of them: "warn > 6 · critical
+ * > 7.5", "warn < 40,000 · critical < 30,000", "warn < 2.5 or > 4 · critical < 2 or > 5".
+ * Showing only the outer edge hid why a KPI at 6.05 was in warn.
+ */
+export function formatBand(band: Band | undefined): string {
+  if (!band) return '';
+  const edges = (low: number | undefined, high: number | undefined) =>
+    [low === undefined ? undefined : `< ${numberFormat.format(low)}`, high === undefined ? undefined : `> ${numberFormat.format(high)}`].filter(Boolean).join(' or ');
+  const warn = edges(band.warnMin, band.warnMax);
+  const critical = edges(band.min, band.max);
+  return [warn && `warn ${warn}`, critical && `critical ${critical}`].filter(Boolean).join(' · ');
+}
+
+/** A range to stay in (a maintain KR's band): "2–4", "≥ 100", "≤ 7.5". */
+export function formatRange(band: Band | undefined): string {
   if (!band) return '';
   const lo = band.min ?? band.warnMin;
   const hi = band.max ?? band.warnMax;
@@ -38,6 +55,12 @@ export function formatBand(band: { min?: number; max?: number; warnMin?: number;
   if (lo !== undefined) return `≥ ${numberFormat.format(lo)}`;
   if (hi !== undefined) return `≤ ${numberFormat.format(hi)}`;
   return '';
+}
+
+/** What the period a KPI is judged on (or the other one shown beside it) is called: "last month", "month to date". */
+export function periodRole(interval: Interval, role: 'closed' | 'current'): string {
+  const names = { day: ['yesterday', 'today'], week: ['last week', 'week to date'], month: ['last month', 'month to date'], quarter: ['last quarter', 'quarter to date'] } as const;
+  return names[interval][role === 'closed' ? 0 : 1];
 }
 
 /** A cli-table3 table; colours only on a terminal, so piped output and logs stay plain text. */

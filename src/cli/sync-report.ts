@@ -1,18 +1,22 @@
 import type { Catalog } from '../config/catalog.ts';
 import type { SyncResult } from '../sync/run-sync.ts';
 export { describeSync } from '../app/sync-line.ts';
-import { formatBand, formatPercent, formatPeriod, formatValue, table } from '../app/format.ts';
+import { judgedAndBeside } from '../app/sync-line.ts';
+import { formatBand, formatPercent, formatPeriod, formatValue, periodRole, table } from '../app/format.ts';
 
 /** The table `run --once` prints: one row per KPI, then one per KR. */
 export function syncTable(results: SyncResult[], catalog: Catalog): string {
-  const kpis = table(['KPI', 'period', 'value', 'band', 'health', 'run']);
+  const kpis = table(['KPI', 'period', 'value', 'beside', 'band', 'health', 'run']);
   for (const result of results) {
     const kpi = catalog.kpis.get(result.run.kpi)!;
-    const latest = result.datapoints.at(-1);
+    const { judged, beside } = judgedAndBeside(result);
+    const judgedRole = periodRole(kpi.interval, kpi.evaluation.period);
+    const besideRole = periodRole(kpi.interval, kpi.evaluation.period === 'closed' ? 'current' : 'closed');
     kpis.push([
       kpi.name,
-      latest ? formatPeriod(latest.period, kpi.interval, kpi.timezone) : '—',
-      formatValue(latest?.value, kpi.unit),
+      judged ? `${formatPeriod(judged.period, kpi.interval, kpi.timezone)} (${judgedRole})` : '—',
+      formatValue(judged?.value, kpi.unit),
+      beside ? `${besideRole}: ${formatValue(beside.value, kpi.unit)}` : '',
       formatBand(kpi.health?.band),
       result.health?.state ?? '—',
       result.run.status === 'ok' ? (result.run.rejected ? `ok, ${result.run.rejected} rejected` : 'ok') : `${result.run.status}: ${result.run.error?.message ?? ''}`.slice(0, 60),

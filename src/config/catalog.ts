@@ -3,6 +3,7 @@ import type { FormulaAst } from '../domain/formula.ts';
 import type { DestinationConfig } from '../notify/destinations/schemas.ts';
 import type { TargetConfig } from '../notify/targets/target-schemas.ts';
 import type { Connector } from '../sdk/connector.ts';
+import type { Evaluation } from './evaluation.ts';
 import type { ConfigIssue } from './issue.ts';
 import type { KpiConfig, KrConfig, ObjectiveConfig, Settings } from './schema.ts';
 
@@ -41,6 +42,8 @@ export type LoadedKpi = KpiConfig & {
   formulaAst?: FormulaAst;
   /** The KPI ids a formula reads, in order of first use. */
   inputs?: string[];
+  /** Which period health and KR progress judge, and why (src/config/evaluation.ts). */
+  evaluation: Evaluation;
 };
 
 /** A validated config folder: every file merged, every reference checked. */

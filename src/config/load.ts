@@ -5,6 +5,7 @@ import { loadConfigFile } from './config-file.ts';
 import type { ConfigFileResult } from './config-file.ts';
 import { alertsSchema } from './alerts.schema.ts';
 import { loadedAlerts } from './alerts.ts';
+import { resolveEvaluations } from './evaluation.ts';
 import { checkFormulas } from './formulas.ts';
 import { collectSecrets } from './schema-walk.ts';
 import { targetConfigSchema, type TargetConfig } from '../notify/targets/target-schemas.ts';
@@ -202,7 +203,8 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
 
   const kpis = new Map<string, LoadedKpi>();
   for (const { value, origin } of merged.kpis) {
-    const kpi: LoadedKpi = { ...value, file: origin.file };
+    // Resolved below, once every KPI (and so every formula's inputs) is known.
+    const kpi: LoadedKpi = { ...value, file: origin.file, evaluation: { period: 'current', reason: '' } };
     if (queries.loaded.has(value.id)) kpi.query = queries.loaded.get(value.id);
     const formula = formulas.parsed.get(value.id);
     if (formula !== undefined) {
@@ -211,6 +213,7 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
     }
     kpis.set(value.id, kpi);
   }
+  for (const [id, evaluation] of resolveEvaluations(kpis, connections.loaded, formulas.order)) kpis.get(id)!.evaluation = evaluation;
   const objectives = merged.objectives.map((entry) => entry.value);
   const krs = new Map<string, { kr: KrConfig; objective: ObjectiveConfig }>();
   const krsByKpi = new Map<string, Array<{ kr: KrConfig; objective: ObjectiveConfig }>>();

@@ -70,6 +70,12 @@ export const kpiSchema = z
       .optional(),
     formula: z.string().min(1).optional().describe('An expression over other KPI ids, e.g. "ltv / cac".'),
     normalize: normalizeSchema.optional(),
+    evaluate: z
+      .enum(['closed', 'current'])
+      .optional()
+      .describe(
+        'Which period health and KR progress judge: the last closed one or the current one. Default: closed for a month or quarter KPI whose query adds up what happened in the period (a sum, count or average), current otherwise. `kpi-sync validate` says which each KPI uses.',
+      ),
     health: healthSchema.optional(),
     guard: z
       .strictObject({

@@ -55,6 +55,9 @@ export interface ConnectionState {
  */
 export type BackfillStrategy = 'one-pass' | 'per-period';
 
+/** See `Connector.measure`. */
+export type Measure = 'flow' | 'snapshot';
+
 /** Side information a connector reports about its read, stored with the sync run. */
 export interface Diagnostics {
   /** A row or record that could not be used. `where` is a line number or record id. */
@@ -117,6 +120,13 @@ export interface Connector<C = any, Q = any> {
   fetch(connection: C, query: Q, ctx: ConnectorContext): Promise<RawValue[]>;
   /** How a backfill reads history (default `per-period`). */
   backfill?: BackfillStrategy;
+  /**
+   * What a query measures: a `flow` adds up what happened in the window (won revenue,
+   * tickets created), so a month half gone is not comparable with a whole one and a
+   * month or quarter KPI is judged on its last closed period; a `snapshot` reads a level
+   * at a moment (MRR, open bugs) and is judged on the current period. Default `snapshot`.
+   */
+  measure?(query: Q): Measure;
   /**
    * Defaults for the HTTP client the runner builds per connection: the vendor's
    * rate-limit header reader, timeouts. The client lives as long as the connection,

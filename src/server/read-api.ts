@@ -9,6 +9,8 @@ export interface ReadApiDeps {
   getCatalog: () => Catalog;
   /** The store once it is open (the server's guard answers 503 before). */
   getStore: () => Store;
+  /** Which periods are "last month" and "month to date". */
+  now: () => Date;
 }
 
 const DATAPOINT_LIMIT = { default: 1_000, max: 10_000 };
@@ -61,12 +63,12 @@ export function periodBounds(kpi: Pick<LoadedKpi, 'timezone'>, from?: string, to
 /** The JSON read API under /api. Authentication is the caller's preHandler. */
 export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
 
-  app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), deps.getStore()) }));
+  app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), deps.getStore(), deps.now()) }));
 
   app.get<{ Params: { id: string } }>('/api/kpis/:id', async (request, reply) => {
     const kpi = deps.getCatalog().kpis.get(request.params.id);
     if (!kpi) return reply.code(404).send({ error: `unknown KPI "${request.params.id}"` });
-    return { kpi: await kpiView(kpi, deps.getStore()) };
+    return { kpi: await kpiView(kpi, deps.getStore(), deps.now()) };
   });
 
   app.get<{ Params: { id: string } }>('/api/kpis/:id/datapoints', async (request, reply) => {

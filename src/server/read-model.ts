@@ -1,4 +1,5 @@
 import { formatBand, formatPeriod, formatValue } from '../app/format.ts';
+import { shownPeriods, type ShownPeriod } from '../app/kpi-periods.ts';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
 import type { Band, Datapoint, HealthState, Interval, KrProgress } from '../domain/types.ts';
 import type { Store, SyncRun } from '../store/store.ts';
@@ -44,8 +45,25 @@ export interface KpiView {
   /** The band as text ("30,000–40,000", "≤ 7.5"); empty when the KPI has none. */
   bandText: string;
   health: { state: HealthState; since: string } | null;
+  /** The newest stored period (it may be the current, still moving one). */
   latest: PointView | null;
+  /** Which period health and KR progress judge, and why (`evaluate`, or inferred). */
+  evaluate: { period: 'closed' | 'current'; reason: string };
+  /** That period's value: null when it has none yet. */
+  judged: PeriodView;
+  /** The other period, shown beside it ("month to date" next to "last month", or the reverse). */
+  beside: PeriodView;
   lastRun: RunSummary | null;
+}
+
+export interface PeriodView {
+  role: 'closed' | 'current';
+  /** "last month", "month to date". */
+  roleLabel: string;
+  /** 2026-11 */
+  label: string;
+  period: string;
+  point: PointView | null;
 }
 
 export interface KrView {
@@ -92,8 +110,14 @@ export function runSummary(run: SyncRun): RunSummary {
   return summary;
 }
 
-export async function kpiView(kpi: LoadedKpi, store: Store): Promise<KpiView> {
-  const [latest, health, runs] = await Promise.all([store.latestDatapoint(kpi.id), store.getHealth(kpi.id), store.listRuns({ kpi: kpi.id, limit: 1 })]);
+export async function kpiView(kpi: LoadedKpi, store: Store, now: Date): Promise<KpiView> {
+  const [latest, health, runs, shown] = await Promise.all([
+    store.latestDatapoint(kpi.id),
+    store.getHealth(kpi.id),
+    store.listRuns({ kpi: kpi.id, limit: 1 }),
+    shownPeriods(kpi, store, now),
+  ]);
+  const periodView = (p: ShownPeriod): PeriodView => ({ role: p.role, roleLabel: p.roleLabel, label: p.label, period: p.period, point: p.point ? pointView(p.point, kpi) : null });
   const view: KpiView = {
     id: kpi.id,
     name: kpi.name,
@@ -103,6 +127,9 @@ export async function kpiView(kpi: LoadedKpi, store: Store): Promise<KpiView> {
     bandText: formatBand(kpi.health?.band),
     health: health ? { state: health.state, since: health.since } : null,
     latest: latest ? pointView(latest, kpi) : null,
+    evaluate: kpi.evaluation,
+    judged: periodView(shown.judged),
+    beside: periodView(shown.beside),
     lastRun: runs[0] ? runSummary(runs[0]) : null,
   };
   if (kpi.description) view.description = kpi.description;
@@ -115,8 +142,8 @@ export async function kpiView(kpi: LoadedKpi, store: Store): Promise<KpiView> {
 }
 
 /** Every KPI of the catalog in config order. */
-export function listKpiViews(catalog: Catalog, store: Store): Promise<KpiView[]> {
-  return Promise.all([...catalog.kpis.values()].map((kpi) => kpiView(kpi, store)));
+export function listKpiViews(catalog: Catalog, store: Store, now: Date): Promise<KpiView[]> {
+  return Promise.all([...catalog.kpis.values()].map((kpi) => kpiView(kpi, store, now)));
 }
 
 export async function listObjectiveViews(catalog: Catalog, store: Store): Promise<ObjectiveView[]> {

@@ -124,7 +124,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       if (open) await Promise.all([metrics.refreshBusinessGauges(catalog, open), metrics.refreshOutboxGauges(open)]);
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    registerReadApi(guarded, { getCatalog: deps.getCatalog, getStore: store });
+    registerReadApi(guarded, { getCatalog: deps.getCatalog, getStore: store, now });
     guarded.get('/', async (_request, reply) => {
       const catalog = deps.getCatalog();
       const view = await buildDashboardView(catalog, store(), now());

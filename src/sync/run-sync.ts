@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedKpi } from '../config/catalog.ts';
 import { normalize } from '../domain/normalize.ts';
-import { currentWindow, periodEnd, periodStart } from '../domain/periods.ts';
+import { currentWindow, periodEnd, periodStart, previousPeriod } from '../domain/periods.ts';
 import type { Datapoint } from '../domain/types.ts';
 import { KsError, toKsError, type SyncWindow } from '../sdk/index.ts';
 import type { BackfillProgress, SyncRun } from '../store/store.ts';
@@ -33,9 +33,18 @@ export interface SyncRequest {
 
 const EARLIEST = '1970-01-01T00:00:00.000Z';
 
+/**
+ * A regular sync reads the current period; a KPI judged on its last closed period also
+ * reads that one again, so data that arrived after the period ended (a deal closed at
+ * 23:59 on the 31st, synced on the 1st) is in the number health and KR progress judge.
+ */
 function windowFor(kpi: LoadedKpi, request: SyncRequest, now: Date): SyncWindow {
   const base = { timeZone: kpi.timezone, interval: kpi.interval };
-  if ((request.mode ?? 'current') === 'current') return { ...currentWindow(now, kpi.interval, kpi.timezone), ...base };
+  if ((request.mode ?? 'current') === 'current') {
+    const current = currentWindow(now, kpi.interval, kpi.timezone);
+    const start = kpi.evaluation.period === 'closed' ? previousPeriod(current.start, kpi.interval, kpi.timezone) : current.start;
+    return { ...current, start, ...base };
+  }
   const start = periodStart(request.from ?? EARLIEST, kpi.interval, kpi.timezone);
   const lastPeriod = periodStart(request.to ?? now, kpi.interval, kpi.timezone);
   return { start, end: periodEnd(lastPeriod, kpi.interval, kpi.timezone), ...base };
@@ -83,12 +92,16 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
     });
     for (const drop of dropped) diagnostics.reject(`value #${drop.index + 1}`, drop.reason);
     result.datapoints = inWindow(datapoints, window);
-    if (result.datapoints.length === 0 && diagnostics.rejected > 0 && kpi.formula) {
-      throw new KsError('KS_ERR_FORMULA', diagnostics.rejects.map((r) => `${r.where}: ${r.reason}`).join('; '));
-    }
     const state = await env.store.readSyncState(syncStateQuery(catalog, kpi));
     if (signal.aborted) throw abortedError(signal);
     run.status = 'ok';
+    if (mode === 'current') result.judgedPeriod = judgedPeriodOf(kpi, window, started);
+    if (result.datapoints.length === 0 && diagnostics.rejected > 0 && kpi.formula) {
+      // Still planned and committed: the formula's health turns no_data with the failed run.
+      result.error = new KsError('KS_ERR_FORMULA', diagnostics.rejects.map((r) => `${r.where}: ${r.reason}`).join('; '));
+      run.status = 'failed';
+      run.error = { code: result.error.code, message: env.scrub(result.error.message) };
+    }
     finish();
     result.plan = planSync({
       catalog,
@@ -99,6 +112,7 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
       run,
       now: started,
       windowStart: window.start,
+      evaluatedPeriod: judgedPeriodOf(kpi, window, started),
       ...(read.cursor ? { cursor: read.cursor } : {}),
       ...(request.backfill ? { backfill: { progress: request.backfill } } : {}),
     });
@@ -111,6 +125,11 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
     finish();
   }
   return result;
+}
+
+/** The closed period is a regular sync's first; the current one its last. */
+function judgedPeriodOf(kpi: LoadedKpi, window: SyncWindow, now: Date): string {
+  return kpi.evaluation.period === 'closed' ? window.start : periodStart(now, kpi.interval, kpi.timezone);
 }
 
 function inWindow(points: Datapoint[], window: SyncWindow): Datapoint[] {
@@ -148,6 +167,7 @@ export async function runSync(request: SyncRequest, env: SyncEnvironment): Promi
       await env.store.commitSync(result.plan.commit);
       await faultPoint('sync.after-commit');
       logPlan(result, 'queued');
+      logFailure(result);
     } else {
       await env.store.saveRun(run);
       logFailure(result);

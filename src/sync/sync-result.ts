@@ -7,6 +7,8 @@ import type { SyncPlan } from './plan/sync-plan.ts';
 export interface SyncResult {
   run: SyncRun;
   datapoints: Datapoint[];
+  /** The period health and KR progress judged (a regular sync: the last closed or the current one, per the KPI's evaluation). */
+  judgedPeriod?: string;
   health?: HealthRecord;
   transition?: HealthTransition;
   /** Alerts this run queued (or, in a dry run, would queue). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withApp } from '../with-app.ts';
-import { formatBand, formatPercent, formatPeriod, formatValue, table } from '../../app/format.ts';
+import { formatBand, formatPercent, formatValue, table } from '../../app/format.ts';
+import { shownPeriods } from '../../app/kpi-periods.ts';
 
 export function registerStatus(program: Command): void {
   program
@@ -9,16 +10,17 @@ export function registerStatus(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withApp(command, async (app) => {
       const { catalog, store } = app;
-      const kpis = table(['KPI', 'category', 'period', 'value', 'band', 'health', 'last run']);
+      const kpis = table(['KPI', 'category', 'period', 'value', 'beside', 'band', 'health', 'last run']);
       for (const kpi of catalog.kpis.values()) {
-        const latest = await store.latestDatapoint(kpi.id);
+        const { judged, beside } = await shownPeriods(kpi, store, app.env.now());
         const health = await store.getHealth(kpi.id);
         const [run] = await store.listRuns({ kpi: kpi.id, limit: 1 });
         kpis.push([
           kpi.name,
           kpi.category,
-          latest ? formatPeriod(latest.period, kpi.interval, kpi.timezone) : '—',
-          formatValue(latest?.value, kpi.unit),
+          `${judged.label} (${judged.roleLabel})`,
+          formatValue(judged.point?.value, kpi.unit),
+          `${beside.roleLabel}: ${formatValue(beside.point?.value, kpi.unit)}`,
           formatBand(kpi.health?.band),
           health?.state ?? '—',
           run ? `${run.status} ${run.finishedAt ?? run.startedAt}` : 'never',

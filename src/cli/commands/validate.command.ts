@@ -24,5 +24,10 @@ export function registerValidate(program: Command): void {
       process.stdout.write(
         `${dir}: ok — ${catalog.files.length} file(s), ${catalog.connections.size} connection(s), ${catalog.kpis.size} KPI(s), ${catalog.objectives.length} objective(s) with ${krs} KR(s)\n`,
       );
+      // Which period each KPI is judged on is a decision worth seeing: it is inferred unless `evaluate:` sets it.
+      for (const kpi of catalog.kpis.values()) {
+        const period = kpi.evaluation.period === 'closed' ? `the last closed ${kpi.interval}` : `the current ${kpi.interval}`;
+        process.stdout.write(`  ${kpi.id}: judged on ${period} (${kpi.evaluation.reason})\n`);
+      }
     });
 }

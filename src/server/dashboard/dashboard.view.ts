@@ -31,7 +31,7 @@ export interface DashboardView {
 
 /** Everything the dashboard shows, read in one go; rendering is then pure. */
 export async function buildDashboardView(catalog: Catalog, store: Store, now: Date): Promise<DashboardView> {
-  const [kpis, objectives] = await Promise.all([listKpiViews(catalog, store), listObjectiveViews(catalog, store)]);
+  const [kpis, objectives] = await Promise.all([listKpiViews(catalog, store, now), listObjectiveViews(catalog, store)]);
 
   const categories = new Map<string, KpiCard[]>();
   for (const view of kpis) {

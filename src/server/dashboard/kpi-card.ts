@@ -14,7 +14,10 @@ export function healthOf(card: Pick<KpiCard, 'health' | 'band'>): HealthState | 
 export function kpiCard(card: KpiCard, now: string): SafeHtml {
   const health = healthOf(card);
   const latest = card.latest;
-  const number = latest ? formatValue(latest.value) : '—';
+  // The headline is the period health judges; the other one sits beside it, named.
+  const judged = card.judged.point;
+  const beside = card.beside.point;
+  const number = judged ? formatValue(judged.value) : '—';
   const unit = card.unit ?? '';
   const first = card.spark[0];
   const sparkLabel = first && latest
@@ -33,10 +36,11 @@ export function kpiCard(card: KpiCard, now: string): SafeHtml {
       ${healthChip(health)}
     </header>
     <div class="card-value">
-      <span class="value" data-value="${latest?.value ?? ''}">${number}</span>${unit ? html`<span class="unit${unit === '%' ? ' unit-tight' : ''}">${unit}</span>` : ''}
+      <span class="value" data-value="${judged?.value ?? ''}">${number}</span>${unit ? html`<span class="unit${unit === '%' ? ' unit-tight' : ''}">${unit}</span>` : ''}
     </div>
     <div class="card-meta">
-      <span>${latest ? latest.label : 'No datapoint yet'}${latest?.approximate ? ' · approx.' : ''}</span>
+      <span>${card.judged.label} (${card.judged.roleLabel})${judged?.approximate ? ' · approx.' : ''}</span>
+      <span class="beside">${card.beside.roleLabel}: ${beside ? beside.display : '—'}</span>
       ${card.indicator ? html`<span class="tag">${card.indicator}</span>` : ''}
     </div>
     ${sparkline(card.spark.map((p) => p.value), { ...(card.band ? { band: card.band } : {}), label: sparkLabel, health })}

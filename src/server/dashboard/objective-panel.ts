@@ -1,4 +1,4 @@
-import { formatBand, formatValue } from '../../app/format.ts';
+import { formatRange, formatValue } from '../../app/format.ts';
 import type { KrView, ObjectiveView } from '../read-model.ts';
 import { html, type SafeHtml } from './html.ts';
 import { kindBadge, trackChip } from './labels.ts';
@@ -10,7 +10,7 @@ function krRow(kr: KrView, unit: string | undefined): SafeHtml {
   const p = kr.progress;
   const goal =
     kr.direction === 'maintain'
-      ? html`keep in <b>${formatBand(kr.band)}</b>`
+      ? html`keep in <b>${formatRange(kr.band)}</b>`
       : html`${formatValue(kr.start, unit)} → <b>${formatValue(kr.target, unit)}</b>`;
   return html`<li class="kr" data-kr="${kr.id}" data-kind="${kr.kind}" data-track="${p?.track ?? 'none'}">
     <div class="kr-head">

@@ -30,6 +30,8 @@ export interface SyncPlanInput {
   now: Date;
   /** The window's first instant: in `current` mode, earlier periods are closed. */
   windowStart: string;
+  /** The period health and KR progress judge (a regular sync: the last closed one or the current one, per the KPI's `evaluation`). */
+  evaluatedPeriod: string;
   /** The connector's new cursor, when it set one. */
   cursor?: { value: unknown };
   backfill?: { progress: BackfillProgress | undefined };
@@ -47,6 +49,26 @@ export interface SyncPlan {
   /** KR pushes queued, held ones included. */
   pushes: OutboxEntry[];
   held: { entry: OutboxEntry; reason: string }[];
+}
+
+/** Health turns no_data (with its transition and alerts) when the judged period has no value; returns the state after. */
+function planNoData(plan: SyncPlan, context: AlertContext, previous: HealthRecord | undefined, notified: { route: string; at: string }[], period: string): HealthRecord['state'] {
+  const { kpi, now } = context;
+  if (previous?.state === 'no_data') return 'no_data';
+  const at = now.toISOString();
+  const record: HealthRecord = { state: 'no_data', since: at, lastPeriod: period, ...(previous?.checkedAt ? { checkedAt: previous.checkedAt } : {}) };
+  plan.health = record;
+  plan.transition = { kpi: kpi.id, from: previous?.state ?? 'no_data', to: 'no_data', period, at };
+  if (plan.transition.from === plan.transition.to) {
+    delete plan.transition;
+    plan.commit.health = { record };
+    return 'no_data';
+  }
+  const alerts = planTransitionAlerts(context, plan.transition, previous === undefined);
+  plan.alerts.push(...alerts.entries);
+  notified.push(...alerts.notified);
+  plan.commit.health = { record, transition: plan.transition };
+  return 'no_data';
 }
 
 /** The stored recent datapoints with this sync's merged in (a re-observed period replaces the stored one), oldest first. */
@@ -73,13 +95,18 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   }
 
   let healthState = state.health?.state ?? 'no_data';
-  const current = mode === 'current' ? datapoints.at(-1) : undefined;
-  if (current && kpi.health) {
-    const evaluated = evaluateHealth(kpi.health, state.health, current, now.toISOString());
+  const evaluatedMs = Date.parse(input.evaluatedPeriod);
+  const judged = mode === 'current' ? datapoints.find((p) => Date.parse(p.period) === evaluatedMs) : undefined;
+  if (mode === 'current' && !judged && kpi.formula && kpi.health) {
+    // A formula with an input missing for the period has no value: it is no_data, not "ok as last time".
+    healthState = planNoData(plan, context, state.health, notified, input.evaluatedPeriod);
+  }
+  if (judged && kpi.health) {
+    const evaluated = evaluateHealth(kpi.health, state.health, judged, now.toISOString());
     plan.health = evaluated.record;
     healthState = evaluated.record.state;
     if (evaluated.transition) {
-      plan.transition = { kpi: kpi.id, ...evaluated.transition, value: current.value, period: current.period, at: now.toISOString() };
+      plan.transition = { kpi: kpi.id, ...evaluated.transition, value: judged.value, period: judged.period, at: now.toISOString() };
       const alerts = planTransitionAlerts(context, plan.transition, state.health === undefined);
       plan.alerts.push(...alerts.entries);
       notified.push(...alerts.notified);
@@ -91,7 +118,8 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     plan.commit.health = { record: evaluated.record, ...(plan.transition ? { transition: plan.transition } : {}) };
   }
 
-  const latest = recent.at(-1);
+  // KR progress judges the same period as health; a backfill (or a period with no value yet) uses the latest stored one.
+  const latest = judged ?? (kpi.evaluation.period === 'closed' && mode === 'current' ? recent.findLast((p) => Date.parse(p.period) <= evaluatedMs) : recent.at(-1));
   if (latest && (catalog.krsByKpi.get(kpi.id)?.length ?? 0) > 0) {
     const previousValue = recent.findLast((p) => Date.parse(p.period) < Date.parse(latest.period))?.value;
     const progress = planProgress(catalog, kpi, latest, previousValue, state, run.id, now);
