@@ -14,6 +14,9 @@ const COPY_PAGE_SIZE = 100;
 
 const BASE = 'https://api.intercom.io';
 const WINDOW: SyncWindow = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', timeZone: 'UTC', interval: 'month' };
+/** A year of months, read in one backfill run. */
+const YEAR: SyncWindow = { ...WINDOW, start: '2025-12-01T00:00:00.000Z' };
+const YEAR_MONTHS = 12;
 const inWindow = {
   operator: 'AND',
   value: [
@@ -40,6 +43,10 @@ export async function run(): Promise<Record<string, unknown>> {
     const sumQuery = intercom.querySchema.parse({ object: 'conversations', query: inWindow, aggregate: 'sum', field: 'statistics.time_to_admin_reply' });
     const [sum] = await intercom.fetch(connection, sumQuery, context(connection));
     if (count?.value !== COUNT_TOTAL || sum?.value !== SUM_TOTAL) throw new Error('intercom bench: the connector read the wrong values');
+    nock.cleanAll();
+    const backfilled = mockConversations(COUNT_TOTAL);
+    const year = await intercom.fetch(connection, intercom.querySchema.parse({ object: 'conversations', query: inWindow }), context(connection, YEAR, 'backfill'));
+    if (year.length !== YEAR_MONTHS) throw new Error(`intercom bench: a year's backfill gave ${year.length} values`);
     const copyCount = Math.ceil(COUNT_TOTAL / COPY_PAGE_SIZE);
     const copySum = Math.ceil(SUM_TOTAL / COPY_PAGE_SIZE);
     return {
@@ -47,6 +54,7 @@ export async function run(): Promise<Record<string, unknown>> {
       sumRecords: SUM_TOTAL,
       countRequestsPerValue: counted.requests,
       sumRequestsPerValue: summed.requests,
+      backfillCountRequestsPerPeriod: backfilled.requests / YEAR_MONTHS,
       copyEverythingRequests: copyCount + copySum,
       copyEverythingCountRequests: copyCount,
       copyEverythingSumRequests: copySum,
@@ -87,13 +95,13 @@ function mockConversations(total: number): { requests: number } {
   return counter;
 }
 
-function context(connection: ReturnType<typeof intercom.connectionSchema.parse>): ConnectorContext {
+function context(connection: ReturnType<typeof intercom.connectionSchema.parse>, window = WINDOW, mode: ConnectorContext['mode'] = 'current'): ConnectorContext {
   const noop = (): void => undefined;
   return {
-    window: WINDOW,
-    mode: 'current',
-    periodOf: (instant) => periodStart(instant, WINDOW.interval, WINDOW.timeZone),
-    periods: windowPeriods(WINDOW),
+    window,
+    mode,
+    periodOf: (instant) => periodStart(instant, window.interval, window.timeZone),
+    periods: windowPeriods(window),
     connectionState: memoryConnectionState(),
     logger: pino({ level: 'silent' }),
     signal: new AbortController().signal,

@@ -36,6 +36,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const sum = await requests(cloudConnection(), { metric: 'sum', jql: JQL, field: 'customfield_10016' });
     const dcCount = await requests(dcConnection(), { metric: 'count', jql: JQL, exact: false });
     const dcSum = await requests(dcConnection(), { metric: 'sum', jql: JQL, field: 'customfield_10016' });
+    const backfillCount = (await requests(cloudConnection(), { metric: 'count', jql: JQL, exact: false }, YEAR)) / YEAR_MONTHS;
+    const backfillDcSum = (await requests(dcConnection(), { metric: 'sum', jql: JQL, field: 'customfield_10016' }, YEAR)) / YEAR_MONTHS;
     return {
       countRecords: COUNT_RECORDS,
       sumRecords: SUM_RECORDS,
@@ -44,6 +46,8 @@ export async function run(): Promise<Record<string, unknown>> {
       sumRequestsPerValue: sum,
       dataCenterCountRequestsPerValue: dcCount,
       dataCenterSumRequestsPerValue: dcSum,
+      backfillCountRequestsPerPeriod: backfillCount,
+      backfillDataCenterSumRequestsPerPeriod: backfillDcSum,
       copyEverythingRequests: Math.ceil(COUNT_RECORDS / COPY_PAGE),
       copyEverythingSumRequests: Math.ceil(SUM_RECORDS / COPY_PAGE),
     };
@@ -53,11 +57,17 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-async function requests(connection: JiraConnection, query: JiraQuery): Promise<number> {
+/** A year of months (Paris), read in one backfill run. */
+const YEAR = { start: '2025-12-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00' };
+const YEAR_MONTHS = 12;
+
+/** Requests one fetch costs: of the current month, or of every month in `backfill`. */
+async function requests(connection: JiraConnection, query: JiraQuery, backfill?: { start: string; end: string }): Promise<number> {
   // A mock that throws would otherwise show up as four 30 s timeouts.
-  const { ctx, recorded } = makeContext(connection, { http: { timeoutMs: 5_000, attempts: 1 } });
+  const { ctx, recorded } = makeContext(connection, { http: { timeoutMs: 5_000, attempts: 1 }, ...(backfill ? { mode: 'backfill', window: backfill } : {}) });
   const values = await jira.fetch(connection, query, ctx);
-  if (values.length !== 1) throw new Error(`expected one value, got ${values.length}`);
+  const expected = backfill ? YEAR_MONTHS : 1;
+  if (values.length !== expected) throw new Error(`expected ${expected} values, got ${values.length}`);
   return recorded.counters.apiCalls ?? 0;
 }
 

@@ -3,9 +3,9 @@ import nock from 'nock';
 import { pino } from 'pino';
 import salesforce from '../connectors/salesforce/index.ts';
 import { connectionSchema, querySchema, type SalesforceConnection, type SalesforceQuery } from '../connectors/salesforce/schema.ts';
-import type { ConnectorContext } from '../src/sdk/index.ts';
+import type { ConnectorContext, SyncWindow } from '../src/sdk/index.ts';
 import { createHttpClient } from '../src/sdk/http.ts';
-import { memoryConnectionState } from '../tests/helpers/connector-context.ts';
+import { memoryConnectionState, windowPeriods } from '../tests/helpers/connector-context.ts';
 
 const LOGIN = 'https://login.salesforce.com';
 const INSTANCE = 'https://acme.my.salesforce.com';
@@ -30,12 +30,17 @@ const TOKEN = {
 /** One connection's shared state for every run, as the store keeps it between scheduled runs. */
 const SHARED_STATE = memoryConnectionState();
 
-function context(http: ConnectorContext['http']): ConnectorContext {
+const NOVEMBER: SyncWindow = { start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Oslo', interval: 'month' };
+/** A year of months, read in one backfill run. */
+const YEAR: SyncWindow = { ...NOVEMBER, start: '2025-12-01T00:00:00.000+01:00' };
+const YEAR_MONTHS = 12;
+
+function context(http: ConnectorContext['http'], window = NOVEMBER, mode: ConnectorContext['mode'] = 'current'): ConnectorContext {
   return {
-    window: { start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Oslo', interval: 'month' },
-    mode: 'current',
+    window,
+    mode,
     periodOf: (instant) => String(instant),
-    periods: () => [],
+    periods: windowPeriods(window),
     connectionState: SHARED_STATE,
     logger: pino({ level: 'silent' }),
     signal: new AbortController().signal,
@@ -47,8 +52,11 @@ function context(http: ConnectorContext['http']): ConnectorContext {
   };
 }
 
-/** Requests per value in steady state: the session from a warm-up run is reused, as between scheduled runs. */
-async function requestsPerValue(connection: SalesforceConnection, query: SalesforceQuery, pages: unknown[]): Promise<{ steady: number; firstRun: number }> {
+/**
+ * Requests per value in steady state: the session from a warm-up run is reused, as between
+ * scheduled runs; and per period of a backfill over a year of months, run whole.
+ */
+async function requestsPerValue(connection: SalesforceConnection, query: SalesforceQuery, pages: unknown[]): Promise<{ steady: number; firstRun: number; backfillPerPeriod: number }> {
   const http = createHttpClient({ ...salesforce.http?.(connection), baseDelayMs: 1 });
   let requests = 0;
   const count = () => {
@@ -59,7 +67,7 @@ async function requestsPerValue(connection: SalesforceConnection, query: Salesfo
     nock(INSTANCE)
       .get(path)
       .query(true)
-      .times(RUNS + 1)
+      .times(RUNS + 1 + YEAR_MONTHS)
       .reply(() => (count(), [200, body, { 'Sforce-Limit-Info': 'api-usage=1200/15000' }]));
   serve(QUERY, pages[0]);
   pages.slice(1).forEach((page, i) => serve(`${QUERY}/01gBENCH-${(i + 1) * SF_BATCH}`, page));
@@ -67,8 +75,12 @@ async function requestsPerValue(connection: SalesforceConnection, query: Salesfo
   const firstRun = requests;
   requests = 0;
   for (let i = 0; i < RUNS; i += 1) await salesforce.fetch(connection, query, context(http));
+  const steady = requests / RUNS;
+  requests = 0;
+  const values = await salesforce.fetch(connection, query, context(http, YEAR, 'backfill'));
+  if (values.length !== YEAR_MONTHS) throw new Error(`salesforce bench: a year's backfill gave ${values.length} values`);
   nock.cleanAll();
-  return { steady: requests / RUNS, firstRun };
+  return { steady, firstRun, backfillPerPeriod: requests / YEAR_MONTHS };
 }
 
 function recordPages(): unknown[] {
@@ -119,6 +131,8 @@ export async function run(): Promise<Record<string, unknown>> {
       sumRequestsPerValue: sum.steady,
       copyEverythingRequests: Math.ceil(RECORDS / COPY_PAGE_SIZE),
       clientSideSumRequestsPerValue: clientSide.steady,
+      backfillCountRequestsPerPeriod: count.backfillPerPeriod,
+      backfillSumRequestsPerPeriod: sum.backfillPerPeriod,
       // The first run of a process also logs in; later runs reuse the session.
       firstRunExtraRequests: count.firstRun - count.steady,
     };

@@ -1,7 +1,6 @@
-import { defineConnector, type ConnectorContext, type RawValue } from '../../src/sdk/index.ts';
+import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
 import { createIntercomClient, intercomBaseUrl, type IntercomClient } from './client.ts';
 import { Aggregator, describeAdmin, recordLabel, valueAt } from './map.ts';
-import { windowsToQuery } from './periods.ts';
 import { renderQuery, windowVariables } from './query-template.ts';
 import { readIntercomRateLimit, readIntercomUsage } from './rate-limit.ts';
 import { connectionSchema, MAX_PER_PAGE, querySchema, type IntercomConnection, type IntercomQuery } from './schema.ts';
@@ -10,7 +9,8 @@ import type { SearchQuery } from './search-query.schema.ts';
 /**
  * Intercom: counts and aggregates over conversations, contacts and tickets through the
  * search endpoints. A count is one request (`total_count` of a one-record page); sum,
- * avg, min and max page through the matches, 150 records a page.
+ * avg, min and max page through the matches, 150 records a page. Search cannot group
+ * by date, so a backfill reads period by period.
  */
 export default defineConnector<IntercomConnection, IntercomQuery>({
   type: 'intercom',
@@ -19,6 +19,7 @@ export default defineConnector<IntercomConnection, IntercomQuery>({
   querySchema,
 
   http: (connection) => ({ rateLimit: readIntercomRateLimit, timeoutMs: connection.timeoutMs, allowLinkLocal: connection.allowLinkLocal }),
+  backfill: 'per-period',
 
   async check(connection, ctx) {
     const client = createIntercomClient({ connection, http: ctx.http, logger: ctx.logger });
@@ -46,6 +47,22 @@ export default defineConnector<IntercomConnection, IntercomQuery>({
     return values;
   },
 });
+
+/**
+ * The windows to query: the runner's window in `current` mode; in `backfill` mode its
+ * periods (`ctx.periods`, the runner's own calendar), each queried on its own, at most
+ * `maxPeriods` of them so a wide backfill fails before it sends anything.
+ */
+function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
+  if (ctx.mode === 'current') return [ctx.window];
+  try {
+    return ctx.periods(maxPeriods);
+  } catch (error) {
+    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
+    // The runner says how wide the window is; the cap is this connection's setting.
+    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
+  }
+}
 
 /** One number for one window; undefined when an avg, min or max has no record to work on. */
 async function readValue(client: IntercomClient, query: IntercomQuery, rendered: SearchQuery, ctx: ConnectorContext): Promise<number | undefined> {

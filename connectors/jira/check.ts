@@ -11,7 +11,7 @@ const DEPLOYMENT_NAMES: Record<string, string> = { Cloud: 'Cloud', DataCenter: '
  * account may browse any project (`/mypermissions`: counts would silently be 0).
  */
 export async function checkJira(connection: JiraConnection, ctx: CheckContext): Promise<CheckResult> {
-  const api = jiraApi(connection, ctx.http);
+  const api = jiraApi(connection, ctx.http, ctx.connectionState);
   const me = await api.myself();
   const info = await api.serverInfo();
   const kind = DEPLOYMENT_NAMES[info.deploymentType ?? ''] ?? info.deploymentType ?? (connection.deployment === 'cloud' ? 'Cloud' : 'Server');

@@ -11,8 +11,7 @@
  */
 import type { CountIssues, SearchForIssuesUsingJqlEnhancedSearchPost } from 'jira.js/version3/parameters';
 import type { SearchForIssuesUsingJqlPost } from 'jira.js/version2/parameters';
-import type { FieldDetails } from 'jira.js/version3/models';
-import { AuthError, BadResponseError, ConfigError, type HttpClient } from '../../src/sdk/index.ts';
+import { AuthError, BadResponseError, ConfigError, z, type ConnectionState, type HttpClient } from '../../src/sdk/index.ts';
 import { authHint, authorizationHeader } from './auth.ts';
 import { jiraErrorMapper } from './errors.ts';
 import {
@@ -40,9 +39,9 @@ export interface JiraApi {
   count(jql: string, exact: boolean): Promise<{ count: number; approximate: boolean }>;
   /** Pages through the matching issues asking for `fieldId` only. */
   tallyField(jql: string, fieldId: string): Promise<FieldTally>;
-  /** A field id from an id or a name; the field list is fetched once per connection. */
+  /** A field id from an id or a name; a name is looked up in the field list, and the answer shared for LOOKUP_TTL_MS. */
   field(wanted: string): Promise<{ id: string; name: string }>;
-  /** The zone Jira reads JQL dates in: the setting, else the account's profile zone (fetched once). */
+  /** The zone Jira reads JQL dates in: the setting, else the account's profile zone (shared for LOOKUP_TTL_MS). */
   jqlTimeZone(): Promise<string>;
   myself(): Promise<{ display: string; timeZone?: string }>;
   serverInfo(): Promise<{ version: string; deploymentType?: string; title?: string }>;
@@ -50,20 +49,25 @@ export interface JiraApi {
   canBrowse(): Promise<boolean | undefined>;
 }
 
-interface ConnectionCache {
-  fields?: Promise<FieldDetails[]>;
-  timeZone?: Promise<string>;
+/**
+ * How long a field id or the account's JQL time zone, once looked up, is shared with
+ * every run and process on the connection (`ctx.connectionState`): a renamed field or a
+ * changed profile zone is picked up within the hour, and the lookups cost at most one
+ * request an hour instead of one a run.
+ */
+export const LOOKUP_TTL_MS = 60 * 60_000;
+
+const fieldSchema = z.object({ id: z.string().min(1), name: z.string() });
+
+/** The state key of a field lookup: names match case-insensitively, so their spellings share one entry. */
+function fieldKey(wanted: string): string {
+  return `field:${wanted.trim().toLowerCase()}`;
 }
 
-/** Per parsed connection: a config reload makes a new object and so a fresh cache. */
-const caches = new WeakMap<JiraConnection, ConnectionCache>();
-
-export function jiraApi(connection: JiraConnection, http: HttpClient, onRequest: () => void = () => {}): JiraApi {
+export function jiraApi(connection: JiraConnection, http: HttpClient, state: ConnectionState, onRequest: () => void = () => {}): JiraApi {
   const cloud = connection.deployment === 'cloud';
   const api = cloud ? '/rest/api/3' : '/rest/api/2';
   const authorization = authorizationHeader(connection.auth);
-  const shared: ConnectionCache = caches.get(connection) ?? {};
-  caches.set(connection, shared);
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, string>): Promise<unknown> {
     const what = `${method} ${path}`;
@@ -85,18 +89,6 @@ export function jiraApi(connection: JiraConnection, http: HttpClient, onRequest:
       }
       throw err;
     }
-  }
-
-  /** Memoises a lookup; a failed one is forgotten so the next run asks again. */
-  function once<K extends keyof ConnectionCache>(key: K, load: () => NonNullable<ConnectionCache[K]>): NonNullable<ConnectionCache[K]> {
-    const existing = shared[key];
-    if (existing) return existing as NonNullable<ConnectionCache[K]>;
-    const pending = load();
-    shared[key] = pending;
-    pending.catch(() => {
-      if (shared[key] === pending) delete shared[key];
-    });
-    return pending;
   }
 
   async function cloudPages(jql: string, fields: string[], each: (page: IssuePage) => void): Promise<void> {
@@ -163,20 +155,26 @@ export function jiraApi(connection: JiraConnection, http: HttpClient, onRequest:
     async field(wanted) {
       // A custom field id needs no lookup: the sum then costs only its search pages.
       if (/^customfield_\d+$/.test(wanted)) return { id: wanted, name: wanted };
+      const known = fieldSchema.safeParse(await state.get(fieldKey(wanted)));
+      if (known.success) return known.data;
+      // Only the answer is kept, not the list: a site can have thousands of fields. A
+      // name that resolves to nothing is an error, asked again on the next run.
       const path = `${api}/field`;
-      const fields = await once('fields', async () => readFields(await call('GET', path), `GET ${path}`));
-      return resolveField(fields, wanted);
+      const found = resolveField(readFields(await call('GET', path), `GET ${path}`), wanted);
+      await state.set(fieldKey(wanted), found, { ttlMs: LOOKUP_TTL_MS });
+      return found;
     },
 
     async jqlTimeZone() {
       if (connection.jqlTimeZone) return connection.jqlTimeZone;
-      return once('timeZone', async () => {
-        const me = await myself();
-        if (!me.timeZone) {
-          throw new ConfigError(`Jira did not say which time zone ${me.display} reads JQL dates in; set jqlTimeZone on the connection`);
-        }
-        return me.timeZone;
-      });
+      const known = await state.get('jqlTimeZone');
+      if (typeof known === 'string' && known !== '') return known;
+      const me = await myself();
+      if (!me.timeZone) {
+        throw new ConfigError(`Jira did not say which time zone ${me.display} reads JQL dates in; set jqlTimeZone on the connection`);
+      }
+      await state.set('jqlTimeZone', me.timeZone, { ttlMs: LOOKUP_TTL_MS });
+      return me.timeZone;
     },
 
     myself,

@@ -1,7 +1,7 @@
 import { ConfigError, defineConnector, type ConnectorContext, type RawValue } from '../../src/sdk/index.ts';
 import { checkJira } from './check.ts';
 import { jiraApi, type JiraApi } from './client.ts';
-import { hasPlaceholders, periodsOf, renderJql } from './jql.ts';
+import { hasPlaceholders, renderJql } from './jql.ts';
 import { toRawValues } from './map.ts';
 import { readJiraRateLimit } from './rate-limit.ts';
 import { connectionSchema, querySchema, type JiraConnection, type JiraQuery } from './schema.ts';
@@ -9,7 +9,8 @@ import { connectionSchema, querySchema, type JiraConnection, type JiraQuery } fr
 /**
  * Jira Cloud and Data Center. A count costs one request (Cloud's approximate count,
  * Data Center's search total); sum and avg page through the matching issues asking
- * for the one field. In backfill mode the window is split into KPI periods and the
+ * for the one field. Jira cannot count per period in one search, so a backfill reads
+ * period by period: a window of several periods is split with `ctx.periods()` and the
  * query runs once per period, each value stamped with its period's start.
  */
 export default defineConnector<JiraConnection, JiraQuery>({
@@ -23,9 +24,10 @@ export default defineConnector<JiraConnection, JiraQuery>({
     allowLinkLocal: connection.allowLinkLocal,
   }),
   check: checkJira,
+  backfill: 'per-period',
   async fetch(connection, query, ctx) {
-    const api = jiraApi(connection, ctx.http, () => ctx.diagnostics.count('apiCalls'));
-    const periods = ctx.mode === 'backfill' ? periodsOf(ctx.window) : [{ start: ctx.window.start, end: ctx.window.end }];
+    const api = jiraApi(connection, ctx.http, ctx.connectionState, () => ctx.diagnostics.count('apiCalls'));
+    const periods = ctx.mode === 'backfill' ? ctx.periods() : [ctx.window];
     const templated = hasPlaceholders(query.jql);
     if (!templated && periods.length > 1) {
       throw new ConfigError('this JQL has no {{window.start}} / {{window.end}}: it measures now, so past periods cannot be backfilled from it');

@@ -39,29 +39,3 @@ function jqlDate(iso: string, zone: string): string {
   }
   return local.toFormat('yyyy-MM-dd HH:mm');
 }
-
-const STEP = { day: { days: 1 }, week: { weeks: 1 }, month: { months: 1 }, quarter: { quarters: 1 } } as const;
-
-/**
- * The KPI periods inside a window: one `{ start, end }` per interval step from the
- * window's start, the last one cut at the window's end. A backfill hands the
- * connector one wide window; Jira answers one query per period.
- */
-export function periodsOf(window: SyncWindow): Array<{ start: string; end: string }> {
-  const start = DateTime.fromISO(window.start, { zone: window.timeZone });
-  const end = DateTime.fromISO(window.end, { zone: window.timeZone });
-  if (!start.isValid || !end.isValid) throw new ConfigError(`window ${window.start}..${window.end} is not a pair of ISO 8601 instants`);
-  const out: Array<{ start: string; end: string }> = [];
-  let from = start;
-  while (from < end) {
-    const next = from.plus(STEP[window.interval]);
-    const to = next < end ? next : end;
-    out.push({ start: iso(from), end: iso(to) });
-    from = next;
-  }
-  return out;
-}
-
-function iso(at: DateTime): string {
-  return at.toISO({ suppressMilliseconds: false }) ?? at.toString();
-}

@@ -2,11 +2,12 @@
  * When a run must not spend API calls. Salesforce's allowance is a rolling 24-hour count
  * with no reset time (https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm),
  * so there is nothing to sleep until: runs are deferred (BudgetDeferredError, recorded
- * as `deferred`, not `failed`) and the next scheduled run looks again.
+ * as `deferred`, not `failed`) and the next scheduled run looks again. The pause and the
+ * usage reading are the connection's shared state, so every process defers alike.
  */
 import { BudgetDeferredError } from '../../src/sdk/index.ts';
 import type { SalesforceConnection } from './schema.ts';
-import type { ConnectionState } from './state.ts';
+import type { SharedState, UsageReading } from './state.ts';
 
 function percent(used: number, limit: number): string {
   return `${Math.round((used / limit) * 1000) / 10}%`;
@@ -20,18 +21,19 @@ function percent(used: number, limit: number): string {
  * - the last usage reading is at or above `apiBudget.maxPercent` and younger than
  *   `recheckAfterMinutes` (an older reading lets one run through to read usage again).
  */
-export function guardBudget(state: ConnectionState, budget: SalesforceConnection['apiBudget'], kpi: string, nowMs: number): void {
-  const pause = state.pause;
+export async function guardBudget(state: SharedState, budget: SalesforceConnection['apiBudget'], kpi: string, nowMs: number): Promise<void> {
+  const pause = await state.pause();
   if (pause) {
-    if (!pause.seen.has(kpi)) {
-      pause.seen.add(kpi);
+    if (!pause.seen.includes(kpi)) {
+      // Two processes adding at once may lose one name: that KPI is then deferred once more, never run early.
+      await state.savePause({ ...pause, seen: [...pause.seen, kpi] }, nowMs);
       throw new BudgetDeferredError(`Salesforce connection paused until the next run: ${pause.reason}`);
     }
     // This run is the probe the pause waited for: it goes ahead whatever the last reading said.
-    state.pause = undefined;
+    await state.liftPause();
     return;
   }
-  const usage = state.usage;
+  const usage = await state.usage();
   if (!usage) return;
   const fresh = nowMs - usage.at < budget.recheckAfterMinutes * 60_000;
   if (fresh && usage.used >= (usage.limit * budget.maxPercent) / 100) {
@@ -43,11 +45,10 @@ export function guardBudget(state: ConnectionState, budget: SalesforceConnection
 }
 
 /** Starts a pause after REQUEST_LIMIT_EXCEEDED; `kpi` is the run that hit it (absent for `check`). */
-export function pauseConnection(state: ConnectionState, reason: string, kpi: string | undefined): void {
-  state.pause = { reason, seen: new Set(kpi === undefined ? [] : [kpi]) };
+export function pauseConnection(state: SharedState, reason: string, kpi: string | undefined, nowMs: number): Promise<void> {
+  return state.savePause({ reason, seen: kpi === undefined ? [] : [kpi], since: nowMs }, nowMs);
 }
 
-export function usageText(state: ConnectionState): string | undefined {
-  const usage = state.usage;
+export function usageText(usage: UsageReading | undefined): string | undefined {
   return usage ? `${usage.used}/${usage.limit} (${percent(usage.used, usage.limit)})` : undefined;
 }

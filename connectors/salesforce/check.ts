@@ -3,6 +3,7 @@ import { usageText } from './budget.ts';
 import { SalesforceClient } from './client.ts';
 import { ApiDisabledError } from './errors.ts';
 import type { SalesforceConnection } from './schema.ts';
+import { sharedState } from './state.ts';
 
 const versionsSchema = z.array(z.object({ version: z.string(), label: z.string().optional(), url: z.string().optional() }));
 const identitySchema = z.object({ username: z.string().optional(), display_name: z.string().optional() }).loose();
@@ -10,7 +11,9 @@ const limitsSchema = z.object({ DailyApiRequests: z.object({ Max: z.number(), Re
 
 /**
  * Proves the connection works, at the cost of one counted API call:
- * 1. a token for the configured flow (AuthError / ConfigError say what is wrong);
+ * 1. a token for the configured flow, requested even when a run left a session in the
+ *    connection state, so the credentials themselves are proven (AuthError / ConfigError
+ *    say what is wrong); a rotated refresh token and the new session are shared as in a run;
  * 2. GET /services/data, the versions the instance serves (not counted): the pinned
  *    apiVersion must be one of them (ConfigError naming the newest otherwise);
  * 3. the identity URL: who we are authenticated as (skipped quietly if the token's
@@ -19,7 +22,13 @@ const limitsSchema = z.object({ DailyApiRequests: z.object({ Max: z.number(), Re
  *    API_DISABLED_FOR_ORG / API_CURRENTLY_DISABLED) and the org's daily usage.
  */
 export async function checkConnection(connection: SalesforceConnection, ctx: CheckContext): Promise<CheckResult> {
-  const client = new SalesforceClient(connection, { http: ctx.http, logger: ctx.logger, baseDir: ctx.baseDir });
+  const client = new SalesforceClient(connection, {
+    http: ctx.http,
+    logger: ctx.logger,
+    baseDir: ctx.baseDir,
+    state: sharedState(ctx.connectionState),
+    freshLogin: true,
+  });
   const session = await client.session();
 
   const versions = versionsSchema.safeParse((await client.get<unknown>('/services/data')).data);
@@ -50,7 +59,7 @@ export async function checkConnection(connection: SalesforceConnection, ctx: Che
     if (!(error instanceof PermissionError) || error instanceof ApiDisabledError) throw error;
   }
 
-  const usage = usageText(client.state) ?? allowance ?? 'unknown (the user cannot read /limits)';
+  const usage = usageText(client.usage) ?? allowance ?? 'unknown (the user cannot read /limits)';
   const version = `API v${connection.apiVersion}${newest && newest !== connection.apiVersion ? ` (newest offered: ${newest})` : ''}`;
   return {
     detail: `authenticated as ${who} (org ${session.orgId}, ${connection.auth.flow} flow); ${version}; API usage ${usage}, budget ${connection.apiBudget.maxPercent}%`,

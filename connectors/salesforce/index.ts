@@ -15,6 +15,8 @@ export default defineConnector<SalesforceConnection, SalesforceQuery>({
   querySchema,
   check: checkConnection,
   fetch: fetchKpi,
+  // One query per period: SOQL filters on the window's dates, it does not group by the KPI's periods.
+  backfill: 'per-period',
   // No rate-limit reader: Salesforce sends no short-window limit headers. Its limit is the
   // rolling 24-hour allowance in Sforce-Limit-Info, which has no reset time to wait for;
   // the connector defers runs against `apiBudget` instead (budget.ts).

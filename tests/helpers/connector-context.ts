@@ -149,6 +149,8 @@ export interface RecordedContextOptions {
   window: SyncWindow;
   mode?: 'current' | 'backfill';
   http: HttpFor;
+  /** The connection's shared state; default: a new one, as if each run had a store of its own. */
+  connectionState?: ConnectionState;
 }
 
 /**
@@ -167,20 +169,21 @@ export function makeRecordedContext(options: RecordedContextOptions): { ctx: Tes
     mode: options.mode ?? 'current',
     logger: captureLogText(logs),
     http: options.http(sleeps),
+    ...(options.connectionState ? { connectionState: options.connectionState } : {}),
   });
   const { rejects, counts: counters, usage } = ctx.diagnostics;
   return { ctx, recorded: { logs, rejects, counters, usage, sleeps } };
 }
 
 /** A CheckContext whose logger's lines and HTTP client's waits are kept in `recorded`. */
-export function makeRecordedCheckContext(http: HttpFor): { ctx: CheckContext; recorded: Recorded } {
+export function makeRecordedCheckContext(http: HttpFor, connectionState: ConnectionState = memoryConnectionState()): { ctx: CheckContext; recorded: Recorded } {
   const recorded: Recorded = { logs: [], rejects: [], counters: {}, usage: [], sleeps: [] };
   const ctx: CheckContext = {
     logger: captureLogText(recorded.logs),
     signal: new AbortController().signal,
     http: http(recorded.sleeps),
     baseDir: process.cwd(),
-    connectionState: memoryConnectionState(),
+    connectionState,
   };
   return { ctx, recorded };
 }

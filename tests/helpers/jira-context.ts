@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import jira from '../../connectors/jira/index.ts';
 import type { JiraConnection } from '../../connectors/jira/schema.ts';
-import type { CheckContext, ConnectorContext, HttpClient, SyncWindow } from '../../src/sdk/index.ts';
+import type { CheckContext, ConnectionState, ConnectorContext, HttpClient, SyncWindow } from '../../src/sdk/index.ts';
 import type { CreateHttpClientOptions } from '../../src/sdk/http.ts';
 import { makeRecordedCheckContext, makeRecordedContext, NOVEMBER, type Recorded } from './connector-context.ts';
 import { fastRetryHttp } from './fast-http.ts';
@@ -57,6 +57,8 @@ export interface ContextOptions {
   window?: Partial<SyncWindow>;
   mode?: 'current' | 'backfill';
   http?: Partial<CreateHttpClientOptions>;
+  /** Share one state between contexts as the store shares it between runs and processes; default: a new one. */
+  connectionState?: ConnectionState;
 }
 
 export function makeContext(connection: JiraConnection, options: ContextOptions = {}): { ctx: ConnectorContext; recorded: Recorded } {
@@ -64,6 +66,7 @@ export function makeContext(connection: JiraConnection, options: ContextOptions 
     window: { ...NOVEMBER, ...options.window },
     mode: options.mode,
     http: (sleeps) => testHttp(connection, sleeps, options.http),
+    ...(options.connectionState ? { connectionState: options.connectionState } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { CheckContext, ConnectorContext, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
+import type { CheckContext, ConnectionState, ConnectorContext, Diagnostics, HttpClient, Interval, SyncWindow } from '../../src/sdk/index.ts';
 import type { CreateHttpClientOptions } from '../../src/sdk/http.ts';
 import { captureLogger } from './capture-logger.ts';
 import { makeTestContext, memoryConnectionState } from './connector-context.ts';
@@ -48,6 +48,8 @@ export interface ContextOptions {
   kpi?: string;
   logLines?: Record<string, unknown>[];
   baseDir?: string;
+  /** The connection's shared state, as the store hands it to every run; default: a new one (a fresh store). */
+  connectionState?: ConnectionState;
 }
 
 export function salesforceContext(options: ContextOptions): ConnectorContext & { diagnostics: RecordedDiagnostics } {
@@ -62,16 +64,17 @@ export function salesforceContext(options: ContextOptions): ConnectorContext & {
     logger: captureLogger(options.logLines ?? []),
     http: options.http,
     baseDir: options.baseDir ?? process.cwd(),
+    ...(options.connectionState ? { connectionState: options.connectionState } : {}),
   });
   return { ...ctx, diagnostics: new RecordedDiagnostics() };
 }
 
-export function salesforceCheckContext(options: { http: HttpClient; logLines?: Record<string, unknown>[]; baseDir?: string }): CheckContext {
+export function salesforceCheckContext(options: { http: HttpClient; logLines?: Record<string, unknown>[]; baseDir?: string; connectionState?: ConnectionState }): CheckContext {
   return {
     logger: captureLogger(options.logLines ?? []),
     signal: new AbortController().signal,
     http: options.http,
     baseDir: options.baseDir ?? process.cwd(),
-    connectionState: memoryConnectionState(),
+    connectionState: options.connectionState ?? memoryConnectionState(),
   };
 }

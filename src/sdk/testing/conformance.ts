@@ -20,7 +20,7 @@ export interface ConformanceCase {
   secrets?: string[];
   /** Connection settings the source refuses (a wrong token). Default: `connection`, with the source told to refuse. */
   badConnection?: Record<string, unknown>;
-  /** Settings for the "never answers" tests, e.g. a short timeout of the connector's own client. Default: `connection`. */
+  /** Settings for the "never answers" tests, e.g. a short timeout of the connector's own client (over 100 ms: the tests first check the fetch is waiting). Default: `connection`. */
   hangingConnection?: Record<string, unknown>;
   source: {
     /** The source answers `check` and `fetch` normally. */
@@ -45,21 +45,48 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Every string under a secret() field of `schema` in `value` (top-level fields and one level of nesting). */
-function secretValues(schema: z.ZodType, value: Record<string, unknown>): string[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { writeOnly?: boolean; properties?: Record<string, { writeOnly?: boolean }> }> };
-  const found: string[] = [];
-  for (const [key, property] of Object.entries(json.properties ?? {})) {
-    const given = value[key];
-    if (property.writeOnly && typeof given === 'string') found.push(given);
-    if (property.properties && given && typeof given === 'object') {
-      for (const [inner, nested] of Object.entries(property.properties)) {
-        const innerValue = (given as Record<string, unknown>)[inner];
-        if (nested.writeOnly && typeof innerValue === 'string') found.push(innerValue);
-      }
-    }
+/** The parts of a JSON Schema that say where secret() fields are. */
+interface SchemaNode {
+  writeOnly?: boolean;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  oneOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  allOf?: SchemaNode[];
+}
+
+function collectSecrets(node: SchemaNode, value: unknown, found: Set<string>, depth: number): void {
+  if (depth > 8) return;
+  if (node.writeOnly && typeof value === 'string') found.add(value);
+  // A union (an `auth` with one branch per flow) marks its secrets inside the branches.
+  for (const branch of [...(node.oneOf ?? []), ...(node.anyOf ?? []), ...(node.allOf ?? [])]) collectSecrets(branch, value, found, depth + 1);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const [key, inner] of Object.entries(value)) {
+    // A record of secrets (request headers) marks its values through additionalProperties.
+    const property = node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    if (property) collectSecrets(property, inner, found, depth + 1);
   }
-  return found.filter((s) => s.length >= 4);
+}
+
+/** Every string under a secret() field of `schema` in `value`, at any depth, in union branches and records too. */
+function secretValues(schema: z.ZodType, value: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  collectSecrets(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaNode, value, found, 0);
+  return [...found].filter((s) => s.length >= 4);
+}
+
+/** How long the "never answers" tests wait before they expect the fetch to be still pending. */
+const HANG_PROBE_MS = 100;
+
+/** Whether `promise` is still pending after `ms` (it is observed, not consumed: a rejection stays for the caller). */
+async function pendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return !settled;
 }
 
 /** Everything a thrown error shows: message, stack, code and its cause chain, as text. */
@@ -147,18 +174,25 @@ export function defineConnectorConformance(connector: Connector, makeCase: () =>
       }
     });
 
+    // Both "never answers" tests first make sure the fetch is waiting on the source: one
+    // that failed at once (a source that refused, a mock that did not match) proves nothing.
+    const waiting = `fetch settled within ${HANG_PROBE_MS} ms although source.hangs() should keep it waiting`;
+
     it('stops promptly when its abort signal fires (a shutdown at its deadline)', async () => {
       await spec.source.hangs();
       const ctx = createTestContext({ window: spec.window, httpOptions: { timeoutMs: 60_000 } });
       const fetching = connector.fetch(parse(spec.hangingConnection ?? spec.connection), connector.querySchema.parse(spec.query), ctx);
-      setTimeout(() => ctx.controller.abort(new Error('conformance: shutdown')), 100);
+      expect(await pendingAfter(fetching, HANG_PROBE_MS), waiting).toBe(true);
+      ctx.controller.abort(new Error('conformance: shutdown'));
       await expect(within(fetching, PROMPT_MS, 'an aborted fetch')).rejects.toBeDefined();
     });
 
     it('a source that never answers ends in a retryable error, not a hang', async () => {
       await spec.source.hangs();
       const ctx = createTestContext({ window: spec.window, httpOptions: { timeoutMs: 500 } });
-      const error = await within(connector.fetch(parse(spec.hangingConnection ?? spec.connection), connector.querySchema.parse(spec.query), ctx), PROMPT_MS * 2, 'a fetch from a silent source').then(
+      const fetching = connector.fetch(parse(spec.hangingConnection ?? spec.connection), connector.querySchema.parse(spec.query), ctx);
+      expect(await pendingAfter(fetching, HANG_PROBE_MS), waiting).toBe(true);
+      const error = await within(fetching, PROMPT_MS * 2, 'a fetch from a silent source').then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import jira from '../../../connectors/jira/index.ts';
 import { ConfigError } from '../../../src/sdk/index.ts';
+import { memoryConnectionState } from '../../../src/sdk/testing/index.ts';
 import { API_TOKEN, CLOUD, EMAIL, cloudConnection, fixture, makeContext, rejection } from '../../helpers/jira-context.ts';
 
 const BASIC = `Basic ${Buffer.from(`${EMAIL}:${API_TOKEN}`).toString('base64')}`;
@@ -35,8 +36,9 @@ describe('jira fetch on Cloud: counts', () => {
     ]);
   });
 
-  it('reads the JQL time zone from /myself once per connection when it is not set', async () => {
+  it('reads the JQL time zone from /myself once for the runs sharing the connection state, when it is not set', async () => {
     const connection = cloudConnection({ jqlTimeZone: undefined });
+    const connectionState = memoryConnectionState();
     // Australia/Sydney is the zone in the spec's /myself example: Paris midnight is 10:00 there.
     const sydneyJql = 'project = KPI AND created >= "2026-11-01 10:00" AND created < "2026-12-01 10:00"';
     const scope = cloud()
@@ -45,9 +47,9 @@ describe('jira fetch on Cloud: counts', () => {
       .post('/rest/api/3/search/approximate-count', { jql: sydneyJql })
       .times(2)
       .reply(200, fixture('approximate-count.json'));
-    const first = makeContext(connection);
+    const first = makeContext(connection, { connectionState });
     await jira.fetch(connection, { metric: 'count', jql: JQL, exact: false }, first.ctx);
-    const second = makeContext(connection);
+    const second = makeContext(connection, { connectionState });
     await jira.fetch(connection, { metric: 'count', jql: JQL, exact: false }, second.ctx);
     expect(scope.isDone()).toBe(true);
     expect([first.recorded.counters.apiCalls, second.recorded.counters.apiCalls]).toEqual([2, 1]);
@@ -108,8 +110,9 @@ describe('jira fetch on Cloud: counts', () => {
 describe('jira fetch on Cloud: sums and averages', () => {
   const pageBody = (token?: string) => ({ jql: NOVEMBER_JQL, fields: ['customfield_10016'], maxResults: 5000, ...(token ? { nextPageToken: token } : {}) });
 
-  it('resolves a field name once per connection and pages asking for that field only', async () => {
+  it('resolves a field name once for the runs sharing the connection state, and pages asking for that field only', async () => {
     const connection = cloudConnection();
+    const connectionState = memoryConnectionState();
     const scope = cloud()
       .get('/rest/api/3/field')
       .once()
@@ -120,12 +123,12 @@ describe('jira fetch on Cloud: sums and averages', () => {
       .post('/rest/api/3/search/jql', pageBody('CAEaAggD'))
       .times(2)
       .reply(200, fixture('search-jql.story-points.page2.json'));
-    const first = makeContext(connection);
+    const first = makeContext(connection, { connectionState });
     const values = await jira.fetch(connection, { metric: 'sum', jql: JQL, field: 'Story Points' }, first.ctx);
     expect(values).toEqual([{ value: 16, at: AT }]);
     expect(first.recorded.rejects).toEqual([{ where: 'KPI-5', reason: 'customfield_10016 is the text "13", not a number' }]);
     expect(first.recorded.counters.apiCalls).toBe(3);
-    const second = makeContext(connection);
+    const second = makeContext(connection, { connectionState });
     await jira.fetch(connection, { metric: 'sum', jql: JQL, field: 'story points' }, second.ctx);
     expect(second.recorded.counters.apiCalls).toBe(2);
     expect(scope.isDone()).toBe(true);

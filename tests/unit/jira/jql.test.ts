@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodsOf, quoteJql, renderJql } from '../../../connectors/jira/jql.ts';
+import { quoteJql, renderJql } from '../../../connectors/jira/jql.ts';
 import { ConfigError } from '../../../src/sdk/index.ts';
 
 const NOVEMBER = { start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00' };
@@ -36,27 +36,5 @@ describe('renderJql', () => {
 
   it('refuses a bound inside a minute, which JQL cannot express', () => {
     expect(() => renderJql('created >= {{window.start}}', { start: '2026-11-01T00:00:30.000+01:00', end: NOVEMBER.end }, 'UTC')).toThrow(ConfigError);
-  });
-});
-
-describe('periodsOf', () => {
-  it('splits a backfill window into the KPI periods, across a DST change', () => {
-    const periods = periodsOf({ start: '2026-09-01T00:00:00.000+02:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Paris', interval: 'month' });
-    expect(periods).toEqual([
-      { start: '2026-09-01T00:00:00.000+02:00', end: '2026-10-01T00:00:00.000+02:00' },
-      { start: '2026-10-01T00:00:00.000+02:00', end: '2026-11-01T00:00:00.000+01:00' },
-      { start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00' },
-    ]);
-  });
-
-  it('gives one period for a one-period window and cuts the last at the window end', () => {
-    expect(periodsOf({ ...NOVEMBER, timeZone: 'Europe/Paris', interval: 'month' })).toHaveLength(1);
-    const days = periodsOf({ start: '2026-11-01T00:00:00.000Z', end: '2026-11-03T12:00:00.000Z', timeZone: 'UTC', interval: 'day' });
-    expect(days.map((d) => d.end)).toEqual(['2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z', '2026-11-03T12:00:00.000Z']);
-  });
-
-  it('steps weeks and quarters', () => {
-    expect(periodsOf({ start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z', timeZone: 'UTC', interval: 'quarter' })).toHaveLength(4);
-    expect(periodsOf({ start: '2026-11-02T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', timeZone: 'UTC', interval: 'week' })).toHaveLength(4);
   });
 });

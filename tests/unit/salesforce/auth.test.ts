@@ -8,13 +8,13 @@ import connector from '../../../connectors/salesforce/index.ts';
 import { connectionSchema, type SalesforceConnection } from '../../../connectors/salesforce/schema.ts';
 import { AuthError, BadResponseError, ConfigError } from '../../../src/sdk/index.ts';
 import { salesforceContext } from '../../helpers/salesforce-context.ts';
-import { failure, fixture, form, httpFor, INSTANCE, LOGIN, query, QUERY_PATH, refreshConnection, SECRETS, SUM_SOQL, TOKEN_PATH } from './sf-kit.ts';
+import { failure, fixture, form, httpFor, INSTANCE, LOGIN, query, QUERY_PATH, refreshConnection, SECRETS, storeFor, SUM_SOQL, TOKEN_PATH } from './sf-kit.ts';
 
 const sumQuery = query({ soql: SUM_SOQL });
 
 async function fetchOnce(connection: SalesforceConnection, options: { logLines?: Record<string, unknown>[]; baseDir?: string } = {}) {
   const { http } = httpFor(connection);
-  return connector.fetch(connection, sumQuery, salesforceContext({ http, ...options }));
+  return connector.fetch(connection, sumQuery, salesforceContext({ http, connectionState: storeFor(connection), ...options }));
 }
 
 /** A token request to `host`, answered with the fixture `reply`; `seen` gets the form body it was sent. */

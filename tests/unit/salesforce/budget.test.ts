@@ -4,13 +4,13 @@ import connector from '../../../connectors/salesforce/index.ts';
 import type { SalesforceConnection } from '../../../connectors/salesforce/schema.ts';
 import { BudgetDeferredError } from '../../../src/sdk/index.ts';
 import { salesforceContext } from '../../helpers/salesforce-context.ts';
-import { failure, fixture, httpFor, INSTANCE, LOGIN, query, QUERY_PATH, refreshConnection, SUM_SOQL, TOKEN_PATH } from './sf-kit.ts';
+import { failure, fixture, httpFor, INSTANCE, LOGIN, query, QUERY_PATH, refreshConnection, storeFor, SUM_SOQL, TOKEN_PATH } from './sf-kit.ts';
 
 const sumQuery = query({ soql: SUM_SOQL });
 
 function fetchFor(connection: SalesforceConnection, kpi = 'won_revenue') {
   const { http } = httpFor(connection);
-  const ctx = salesforceContext({ http, kpi });
+  const ctx = salesforceContext({ http, kpi, connectionState: storeFor(connection) });
   return { promise: connector.fetch(connection, sumQuery, ctx), ctx };
 }
 
@@ -48,8 +48,11 @@ describe('salesforce API budget (Sforce-Limit-Info)', () => {
     expect(await failure(fetchFor(connection).promise)).toBeInstanceOf(BudgetDeferredError);
 
     vi.setSystemTime(new Date('2026-11-23T08:31:00Z'));
+    // The shared session is handed out for 15 minutes only: this run logs in again.
+    const token = nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token-second.json'));
     const api = nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'), { 'Sforce-Limit-Info': 'api-usage=2100/15000' });
     expect((await fetchFor(connection).promise)[0]?.value).toBe(1284500.5);
+    token.done();
     api.done();
   });
 

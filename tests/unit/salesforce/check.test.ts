@@ -5,14 +5,14 @@ import connector from '../../../connectors/salesforce/index.ts';
 import type { SalesforceConnection } from '../../../connectors/salesforce/schema.ts';
 import { AuthError, ConfigError, PermissionError, TransientError } from '../../../src/sdk/index.ts';
 import { salesforceCheckContext } from '../../helpers/salesforce-context.ts';
-import { failure, fixture, httpFor, INSTANCE, LOGIN, refreshConnection, TOKEN_PATH } from './sf-kit.ts';
+import { failure, fixture, httpFor, INSTANCE, LOGIN, refreshConnection, storeFor, TOKEN_PATH } from './sf-kit.ts';
 
 const IDENTITY_PATH = '/id/00D5g000004fakeEAA/0055g00000AbcdeAAB';
 const LIMITS_PATH = '/services/data/v66.0/limits';
 
 function check(connection: SalesforceConnection) {
   const { http } = httpFor(connection);
-  return connector.check(connection, salesforceCheckContext({ http }));
+  return connector.check(connection, salesforceCheckContext({ http, connectionState: storeFor(connection) }));
 }
 
 /** A loopback port with nothing listening: connection refused. */

@@ -172,4 +172,17 @@ describe('salesforce fetch: backfill', () => {
     expect(ctx.diagnostics.counters.periodsSkipped).toBe(681);
     api.done();
   });
+
+  it('keeps the most recent days of a window wider than the runner\'s period cap, rather than refusing it', async () => {
+    const connection = refreshConnection();
+    tokenOnce();
+    const api = nock(INSTANCE).get(QUERY_PATH).query(true).times(2).reply(200, fixture('query-sum.json'));
+    const window = { ...windowOf('1970-01-01T00:00:00Z', 'day', 'UTC'), end: '2026-12-01T00:00:00.000Z' };
+    const days = (Date.parse(window.end) - Date.parse(window.start)) / 86_400_000;
+    expect(days).toBeGreaterThan(10_000);
+    const { values, ctx } = await runFetch(connection, query({ soql: SUM_SOQL, maxBackfillPeriods: 2 }), undefined, { window, mode: 'backfill' });
+    expect(values.map((v) => v.at)).toEqual(['2026-11-29T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
+    expect(ctx.diagnostics.counters.periodsSkipped).toBe(days - 2);
+    api.done();
+  });
 });

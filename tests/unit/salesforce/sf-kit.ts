@@ -4,8 +4,10 @@ import path from 'node:path';
 import nock from 'nock';
 import connector from '../../../connectors/salesforce/index.ts';
 import { connectionSchema, querySchema, type SalesforceConnection, type SalesforceQuery } from '../../../connectors/salesforce/schema.ts';
+import { memoryConnectionState } from '../../helpers/connector-context.ts';
 import { salesforceContext, testHttp, type ContextOptions } from '../../helpers/salesforce-context.ts';
 import type { CreateHttpClientOptions } from '../../../src/sdk/http.ts';
+import type { ConnectionState } from '../../../src/sdk/index.ts';
 
 /** The error a promise rejects with; fails the test when it resolves. */
 export { rejection as failure } from '../../helpers/rejection.ts';
@@ -31,6 +33,19 @@ export const SECRETS = {
   password: 'Hunter2-correct-horse',
   securityToken: 'SecTokXYZ987654321',
 };
+
+/**
+ * The connection's shared state as the runner's store scopes it: one per connection
+ * settings, handed to every run of this test process (the clock is read at each call,
+ * so fake timers move its TTLs).
+ */
+const stores = new Map<string, ConnectionState>();
+export function storeFor(connection: SalesforceConnection): ConnectionState {
+  const key = JSON.stringify(connection);
+  let state = stores.get(key);
+  if (!state) stores.set(key, (state = memoryConnectionState(() => Date.now())));
+  return state;
+}
 
 /**
  * A refresh-token connection with a unique client id: connection state (session,
@@ -66,9 +81,9 @@ export function tokenOnce(times = 1) {
   return nock(LOGIN).post(TOKEN_PATH).times(times).reply(200, fixture('token.json'));
 }
 
-/** One fetch as the runner makes it: a fresh context, the connection's http client unless given. */
+/** One fetch as the runner makes it: a fresh context on the connection's shared state, the connection's http client unless given. */
 export async function runFetch(connection: SalesforceConnection, q: SalesforceQuery, http = httpFor(connection).http, options: Partial<ContextOptions> = {}) {
-  const ctx = salesforceContext({ http, ...options });
+  const ctx = salesforceContext({ http, connectionState: storeFor(connection), ...options });
   const values = await connector.fetch(connection, q, ctx);
   return { values, ctx };
 }
