@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow, usesWindow } from '../../src/sdk/index.ts';
 import { createIntercomClient, intercomBaseUrl, type IntercomClient } from './client.ts';
 import { Aggregator, describeAdmin, recordLabel, valueAt } from './map.ts';
 import { renderQuery, windowVariables } from './query-template.ts';
@@ -20,6 +20,8 @@ export default defineConnector<IntercomConnection, IntercomQuery>({
 
   http: (connection) => ({ rateLimit: readIntercomRateLimit, timeoutMs: connection.timeoutMs, allowLinkLocal: connection.allowLinkLocal }),
   backfill: 'per-period',
+  // A query with {{window.*}} counts or sums what happened in the period; one without reads a level now.
+  measure: (query) => (usesWindow(query) ? 'flow' : 'snapshot'),
 
   async check(connection, ctx) {
     const client = createIntercomClient({ connection, http: ctx.http, logger: ctx.logger });

@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, type ConnectorContext, type RawValue } from '../../src/sdk/index.ts';
+import { ConfigError, defineConnector, type ConnectorContext, type RawValue, usesWindow } from '../../src/sdk/index.ts';
 import { checkJira } from './check.ts';
 import { jiraApi, type JiraApi } from './client.ts';
 import { hasPlaceholders, renderJql } from './jql.ts';
@@ -25,6 +25,8 @@ export default defineConnector<JiraConnection, JiraQuery>({
   }),
   check: checkJira,
   backfill: 'per-period',
+  // A query with {{window.*}} counts or sums what happened in the period; one without reads a level now.
+  measure: (query) => (usesWindow(query) ? 'flow' : 'snapshot'),
   async fetch(connection, query, ctx) {
     const api = jiraApi(connection, ctx.http, ctx.connectionState, () => ctx.diagnostics.count('apiCalls'));
     const periods = ctx.mode === 'backfill' ? ctx.periods() : [ctx.window];

@@ -13,7 +13,7 @@ export { isLinkLocalAddress, linkLocalHost, LinkLocalRefusedError, type LookupFu
 export { z } from 'zod';
 export { createHttpClient, type CreateHttpClientOptions, type HttpClientHooks } from './http.ts';
 export { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
-export { renderTemplate, type TemplateEscape } from './template.ts';
+export { renderTemplate, usesWindow, type TemplateEscape } from './template.ts';
 export { describeStatus, sourceMessage } from './http-errors.ts';
 export { excerpt, scrub } from './http-redact.ts';
 export { describeFileKind } from './file-kind.ts';

@@ -74,3 +74,15 @@ function knownPaths(vars: Record<string, unknown>): string[] {
 function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
+
+/**
+ * Whether a query (any nesting of strings, arrays and objects) reads the sync window
+ * through a `{{window.*}}` placeholder: such a query aggregates what happened during
+ * the window (a flow), one without reads a level now (a snapshot). For `Connector.measure`.
+ */
+export function usesWindow(query: unknown): boolean {
+  if (typeof query === 'string') return /\{\{\s*window\./.test(query);
+  if (Array.isArray(query)) return query.some(usesWindow);
+  if (query && typeof query === 'object') return Object.values(query).some(usesWindow);
+  return false;
+}
