@@ -3,7 +3,6 @@ import type { FormulaAst } from '../domain/formula.ts';
 import type { DestinationConfig } from '../notify/destinations/schemas.ts';
 import type { TargetConfig } from '../notify/targets/target-schemas.ts';
 import type { Connector } from '../sdk/connector.ts';
-import type { Evaluation } from './evaluation.ts';
 import type { ConfigIssue } from './issue.ts';
 import type { KpiConfig, KrConfig, ObjectiveConfig, Settings } from './schema.ts';
 
@@ -20,6 +19,13 @@ export type { ConfigIssue, ConfigPath } from './issue.ts';
 export interface ConnectorRegistry {
   (type: string, context: { packages: readonly string[] }): Promise<Connector | undefined>;
   readonly known?: readonly string[];
+}
+
+/** Which period a KPI's health and KR progress judge, and why (src/config/evaluation.ts decides). */
+export interface Evaluation {
+  period: 'closed' | 'current';
+  /** Why, for `kpi-sync validate`: "set in the config", "its csv query aggregates what happened during the month". */
+  reason: string;
 }
 
 /** A connection whose settings passed its connector's `connectionSchema`. */

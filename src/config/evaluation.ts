@@ -1,11 +1,6 @@
-import type { LoadedConnection, LoadedKpi } from './catalog.ts';
+import type { Evaluation, LoadedConnection, LoadedKpi } from './catalog.ts';
 
-/** Which period a KPI's health and KR progress judge, and why. */
-export interface Evaluation {
-  period: 'closed' | 'current';
-  /** Why, for `kpi-sync validate`: "set in the config", "the csv query adds up the month". */
-  reason: string;
-}
+export type { Evaluation } from './catalog.ts';
 
 /**
  * Decides, for each KPI, whether health and KR progress judge the last closed period or

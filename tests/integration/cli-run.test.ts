@@ -13,7 +13,7 @@ describe('kpi-sync run --once / status / validate', () => {
     expect(result.stderr).toMatch(/"msg":"health no_data → warn"/);
     expect(result.stdout).not.toMatch(/"level"/);
     const out = result.stdout;
-    expect(out).toMatch(/Sales today\s*│\s*\d{4}-\d{2}-\d{2}\s*│\s*350\.5 USD/);
+    expect(out).toMatch(/Sales today\s*│\s*\d{4}-\d{2}-\d{2} \(today\)\s*│\s*350\.5 USD/);
     expect(out).toMatch(/North sales today[^\n]*100 USD/);
     expect(out).toMatch(/North share[^\n]*0\.285/); // 100 / 350.5, rounded to 3 places
     expect(out).toMatch(/Sales today[^\n]*warn/); // 350.5 is under warnMin 500

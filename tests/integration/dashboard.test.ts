@@ -1,3 +1,4 @@
+import { shownPeriods } from '../../src/app/kpi-periods.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -8,7 +9,7 @@ import { SPARK_PERIODS } from '../../src/server/dashboard/dashboard.view.ts';
 import type { Store } from '../../src/store/store.ts';
 import { REPO, tempDir } from '../helpers/cli.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium.ts';
-import { seededExample, serve, type TestServer } from '../unit/server/server-kit.ts';
+import { NOW, seededExample, serve, type TestServer } from '../unit/server/server-kit.ts';
 
 const ARTIFACTS = path.join(REPO, 'tests/artifacts');
 
@@ -64,8 +65,11 @@ describe('dashboard in headless Chromium', () => {
       const latest = await store.latestDatapoint(kpi.id);
       const health = await store.getHealth(kpi.id);
       const stored = await store.listDatapoints(kpi.id);
+      // The headline is the period health judges (last month for a flow, the month to date for a snapshot).
+      const { judged, beside } = await shownPeriods(kpi, store, NOW);
+      await expect.poll(() => card.locator('.value').textContent()).toBe(judged.point ? formatValue(judged.point.value) : '—');
+      expect(await card.locator('.beside').textContent()).toBe(`${beside.roleLabel}: ${beside.point ? formatValue(beside.point.value, kpi.unit) : '—'}`);
       if (latest) {
-        await expect.poll(() => card.locator('.value').textContent()).toBe(formatValue(latest.value));
         expect(await card.locator('.spark').getAttribute('data-points')).toBe(String(Math.min(SPARK_PERIODS[kpi.interval], stored.length)));
         expect(await card.locator('.spark polyline').count()).toBe(1);
       } else {
@@ -75,8 +79,9 @@ describe('dashboard in headless Chromium', () => {
       expect(await card.getAttribute('data-health')).toBe(health?.state ?? (kpi.health ? 'no_data' : 'none'));
       expect(await card.locator('.chip').textContent()).toMatch(/Healthy|Warning|Critical|No data|No band/);
     }
-    expect(await page.locator('.card[data-kpi="mrr"] .band').textContent()).toBe('Band ≥ 30,000');
-    expect(await page.locator('.card[data-kpi="churn_rate"] .band').textContent()).toBe('Band ≤ 7.5');
+    expect(await page.locator('.card[data-kpi="mrr"] .band').textContent()).toBe('Band warn < 40,000 · critical < 30,000');
+    expect(await page.locator('.card[data-kpi="churn_rate"] .band').textContent()).toBe('Band warn > 6 · critical > 7.5');
+    expect(await page.locator('.card[data-kpi="nps"] .card-meta').textContent()).toMatch(/\d{4}-\d{2} \(last month\)[\s\S]*month to date: /);
   });
 
   it('shows each KR as a bar with its progress, the expected-by-today marker, and committed vs aspirational', async () => {

@@ -103,7 +103,7 @@ describe('operations server: read API', () => {
     const { kpis } = (await get(open, '/api/kpis')).json();
     expect(kpis.map((k: { id: string }) => k.id)).toEqual([...catalog.kpis.keys()]);
     const mrr = kpis.find((k: { id: string }) => k.id === 'mrr');
-    expect(mrr).toMatchObject({ name: 'Monthly recurring revenue', category: 'Growth', unit: 'USD', bandText: '≥ 30,000', band: { min: 30000, warnMin: 40000 }, health: { state: 'ok' } });
+    expect(mrr).toMatchObject({ name: 'Monthly recurring revenue', category: 'Growth', unit: 'USD', bandText: "warn < 40,000 · critical < 30,000", band: { min: 30000, warnMin: 40000 }, health: { state: 'ok' } });
     expect(mrr.latest).toMatchObject({ label: '2026-11', value: (await store.latestDatapoint('mrr'))!.value });
     expect(kpis.find((k: { id: string }) => k.id === 'enterprise_pipeline')).toMatchObject({ latest: null, lastRun: { status: 'failed', error: { code: 'KS_ERR_SOURCE_READ' } } });
   });
