@@ -1,0 +1,98 @@
+import type { OutboxEntry, OutboxQuery } from '../store.ts';
+import { instantOrNull, integerOrNull } from './columns.ts';
+import type { Db } from './postgres-pool.ts';
+
+/**
+ * The outbox table: the whole entry as jsonb, plus the columns the dispatcher's
+ * "what is due" query, the CLI's listings and people filter and sort on.
+ */
+
+interface RecordRow {
+  record: OutboxEntry;
+}
+
+/** One statement for the whole list; an id already present is left as it is. Returns how many were new. */
+export async function insertOutbox(db: Db, entries: readonly OutboxEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const column = <T>(pick: (entry: OutboxEntry) => T): T[] => entries.map(pick);
+  const result = await db.query(
+    `INSERT INTO outbox (id, event_id, channel, destination, status, attempts, created_at, next_attempt_at,
+                         last_attempt_at, delivered_at, last_status, last_error, record)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::timestamptz[],
+                          $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::integer[], $12::text[], $13::jsonb[])
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      column((e) => e.id),
+      column((e) => e.eventId),
+      column((e) => e.channel),
+      column((e) => e.destination),
+      column((e) => e.status),
+      column((e) => integerOrNull(e.attempts)),
+      column((e) => instantOrNull(e.createdAt)),
+      column((e) => instantOrNull(e.nextAttemptAt)),
+      column((e) => instantOrNull(e.lastAttemptAt)),
+      column((e) => instantOrNull(e.deliveredAt)),
+      column((e) => integerOrNull(e.lastStatus)),
+      column((e) => e.lastError ?? null),
+      column((e) => JSON.stringify(e)),
+    ],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Replaces an entry's delivery state. Like SQLite, id, channel, destination and
+ * createdAt keep the values the entry was enqueued with. Returns the rows changed.
+ */
+export async function updateOutbox(db: Db, entry: OutboxEntry): Promise<number> {
+  const result = await db.query(
+    `UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_attempt_at = $5, delivered_at = $6,
+       last_status = $7, last_error = $8, record = $9::jsonb
+     WHERE id = $1`,
+    [
+      entry.id,
+      entry.status,
+      integerOrNull(entry.attempts),
+      instantOrNull(entry.nextAttemptAt),
+      instantOrNull(entry.lastAttemptAt),
+      instantOrNull(entry.deliveredAt),
+      integerOrNull(entry.lastStatus),
+      entry.lastError ?? null,
+      JSON.stringify(entry),
+    ],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Pending entries due at `now` (ISO instant), oldest due first. */
+export async function dueOutbox(db: Db, now: string, limit: number | null): Promise<OutboxEntry[]> {
+  const result = await db.query<RecordRow>(
+    `SELECT record FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1::timestamptz
+     ORDER BY next_attempt_at, created_at, seq LIMIT $2`,
+    [now, limit],
+  );
+  return result.rows.map((row) => row.record);
+}
+
+export async function getOutbox(db: Db, id: string): Promise<OutboxEntry | undefined> {
+  const result = await db.query<RecordRow>('SELECT record FROM outbox WHERE id = $1', [id]);
+  return result.rows[0]?.record;
+}
+
+/** Newest first, filtered by status and channel. */
+export async function listOutbox(db: Db, query: OutboxQuery, limit: number | null): Promise<OutboxEntry[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (query.status?.length) {
+    values.push(query.status);
+    where.push(`status = ANY($${values.length}::text[])`);
+  }
+  if (query.channel) {
+    values.push(query.channel);
+    where.push(`channel = $${values.length}`);
+  }
+  values.push(limit);
+  const sql = `SELECT record FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+               ORDER BY created_at DESC, seq DESC LIMIT $${values.length}`;
+  return (await db.query<RecordRow>(sql, values)).rows.map((row) => row.record);
+}
