@@ -14,6 +14,7 @@ import { SYNC_JOB_NAME, syncJobId, type SyncJobData } from '../src/schedule/queu
 import { REPO } from '../tests/helpers/cli.ts';
 import { loadQueueCatalog, writeQueueConfig } from '../tests/helpers/queue-config.ts';
 import { QueueProcess } from '../tests/helpers/queue-process.ts';
+import { startPostgresServer } from '../tests/setup/postgres-server.ts';
 import { startRedisServer } from '../tests/setup/redis-server.ts';
 
 const KPIS = 10_000;
@@ -27,9 +28,10 @@ const TIMEOUT_MS = 60_000;
 type Jobs = Parameters<Queue<SyncJobData>['addBulk']>[0];
 
 /**
- * Queue mode end to end on a private redis-server (AOF on, as in production):
- * 10,000 KPIs on the in-memory test connector, each job one KPI's whole sync
- * (fetch → datapoint stored → health evaluated and saved), through one and two
+ * Queue mode end to end on a private redis-server (AOF on, as in production) and a
+ * private Postgres (the data): 10,000 KPIs on the in-memory test connector, each job
+ * one KPI's whole sync (fetch → one read of its state → one commit of the datapoint,
+ * health and run), through one and two
  * worker processes; on the same Redis, in the same rounds, the floor: no-op BullMQ
  * jobs through the same number of bare worker processes with the same concurrency.
  * Throughput is counted from the first job queued to the last completed. Also the
@@ -37,6 +39,7 @@ type Jobs = Parameters<Queue<SyncJobData>['addBulk']>[0];
  */
 export async function run(): Promise<Record<string, unknown>> {
   const server = await startRedisServer({ appendonly: true });
+  const postgres = await startPostgresServer({ settings: { shared_buffers: "'256MB'" } });
   const redis = new Redis(server.url, { maxRetriesPerRequest: null });
   try {
     const ids = Array.from({ length: KPIS }, (_, i) => `k${i}`);
@@ -45,8 +48,8 @@ export async function run(): Promise<Record<string, unknown>> {
       settings: { runOnStart: false },
     });
     const reconcile = await reconcileTimes(redis, dir);
-    const one = await compare(server.url, redis, dir, ids, 1);
-    const two = await compare(server.url, redis, dir, ids, 2);
+    const one = await compare(server.url, await postgres.createDatabase(), redis, dir, ids, 1);
+    const two = await compare(server.url, await postgres.createDatabase(), redis, dir, ids, 2);
     return {
       kpis: KPIS,
       concurrencyPerWorker: CONCURRENCY,
@@ -64,6 +67,7 @@ export async function run(): Promise<Record<string, unknown>> {
   } finally {
     redis.disconnect();
     await server.stop();
+    await postgres.stop();
   }
 }
 
@@ -90,12 +94,12 @@ async function reconcileTimes(redis: Redis, dir: string): Promise<{ fresh: numbe
  * transition). `steady`: a later tick with history in place, which is what a
  * running deployment does all day. `raw`: no-op jobs. Best of ROUNDS each.
  */
-async function compare(url: string, redis: Redis, dir: string, ids: string[], workers: number): Promise<{ first: number; steady: number; raw: number }> {
+async function compare(url: string, databaseUrl: string, redis: Redis, dir: string, ids: string[], workers: number): Promise<{ first: number; steady: number; raw: number }> {
   const syncPrefix = `bench-${randomUUID()}`;
   const rawPrefix = bullPrefix(`bench-${randomUUID()}`);
   const syncWorkers = Array.from(
     { length: workers },
-    () => new QueueProcess('worker', dir, { redisUrl: url, prefix: syncPrefix, logLevel: 'info', settings: { concurrency: CONCURRENCY, limits: {} } }),
+    () => new QueueProcess('worker', dir, { redisUrl: url, databaseUrl, prefix: syncPrefix, logLevel: 'info', settings: { concurrency: CONCURRENCY, limits: {} } }),
   );
   const rawWorkers = Array.from({ length: workers }, () => startRawWorker(url, rawPrefix));
   const syncQueue = openQueue<SyncJobData>(SYNC_QUEUE, redis, bullPrefix(syncPrefix), syncJobOptions({ attempts: 5, backoffMs: 5_000 }));

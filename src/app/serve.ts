@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../config/catalog.ts';
 import { createApp, type App, type AppObserver } from './app.ts';
 import { loadAppConfig, type AppConfig, type GlobalOptions } from './app-config.ts';
 import { openStore, storeTarget } from './open-store.ts';
@@ -20,6 +21,8 @@ export interface ServeOptions {
   queue?: { role: QueueRole; redisUrl: string; settings?: Partial<QueueSettings> };
   /** `--port` as typed. */
   portFlag?: string;
+  /** Default: the built-in connectors plus settings.connectors packages (tests add their own). */
+  connectors?: ConnectorRegistry;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface ServeOptions {
  * within the deadline. Resolves with the exit code.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  const config = await loadAppConfig(options.globals, { logTo: 'stdout', checkCatalog: assertSchedulable });
+  const config = await loadAppConfig(options.globals, { logTo: 'stdout', checkCatalog: assertSchedulable, ...(options.connectors ? { connectors: options.connectors } : {}) });
   const { logger } = config;
   let app: App | undefined;
   const getCatalog = () => app?.catalog ?? config.catalog;

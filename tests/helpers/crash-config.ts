@@ -8,9 +8,10 @@ export const HOOK_SECRET = `whsec_${Buffer.from('kpi-sync crash matrix secret!!!
  * A config folder whose one KPI breaches its band on its first sync, so that sync
  * writes a datapoint, a health transition with its alert, KR progress and a KR push:
  * every kind of write a crash can cut. Alerts and pushes go to `receiverUrl`
- * (/hook and /push); a crashed delivery is tried again after 1 s.
+ * (/hook and /push); a crashed delivery is tried again after 1 s, and in queue mode a
+ * job whose worker died runs again after about 6 s (the shortest lock BullMQ allows us).
  */
-export function crashConfig(receiverUrl: string): { dir: string; db: string } {
+export function crashConfig(receiverUrl: string, options: { queue?: boolean } = {}): { dir: string; db: string } {
   const dir = tempDir('kpi-sync-crash-');
   const today = new Date().toISOString().slice(0, 10);
   writeFileSync(path.join(dir, 'churn.csv'), `date,churn\n${today},9.5\n`);
@@ -21,7 +22,7 @@ export function crashConfig(receiverUrl: string): { dir: string; db: string } {
   runOnStart: true
   shutdownTimeout: 2000
   server: { enabled: false }
-connections:
+${options.queue ? '  queue: { lockDurationMs: 5000, stalledIntervalMs: 1000, backoffMs: 100 }\n' : ''}connections:
   - id: local
     type: csv
     path: ./churn.csv

@@ -8,6 +8,8 @@ export type QueueChildSettings = Partial<Omit<QueueSettings, 'limitsFor' | 'pref
 
 export interface QueueProcessOptions {
   redisUrl: string;
+  /** The Postgres database queue mode keeps its data in. */
+  databaseUrl: string;
   prefix: string;
   settings?: QueueChildSettings;
   logLevel?: string;
@@ -21,6 +23,7 @@ export class QueueProcess extends LoggedProcess {
   constructor(role: 'all' | 'scheduler' | 'worker', configDir: string, options: QueueProcessOptions) {
     super(CHILD, [role, configDir], {
       REDIS_URL: options.redisUrl,
+      DATABASE_URL: options.databaseUrl,
       KPI_SYNC_REDIS_PREFIX: options.prefix,
       // Debug: queue mode logs each successful sync at debug, and the tests read those lines.
       LOG_LEVEL: options.logLevel ?? 'debug',

@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import { Worker } from '../../src/schedule/queue/bullmq.ts';
-import { createRedisConnection } from '../../src/store/redis/redis-requirements.ts';
+import { createRedisConnection } from '../../src/schedule/queue/redis-connection.ts';
 
 const [url, prefix, queue, concurrency] = process.argv.slice(2);
 const redis = createRedisConnection(url!, pino({ enabled: false }));

@@ -5,30 +5,38 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openQueue, type Queue } from '../../src/schedule/queue/bullmq.ts';
 import { bullPrefix, SYNC_QUEUE } from '../../src/schedule/queue/queue-names.ts';
 import type { SyncJobData } from '../../src/schedule/queue/sync-job.ts';
-import { openRedisStore } from '../../src/store/redis/redis.store.ts';
+import { openPostgresStore } from '../../src/store/postgres/postgres.store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { startPostgresServer, type PostgresServer } from '../setup/postgres-server.ts';
 import { deletePrefix, startRedisServer, type RedisServer, type RedisServerOptions } from '../setup/redis-server.ts';
 
 export const quiet = pino({ enabled: false });
 
-/** One test's view of Redis: its own prefix, the store and the sync queue under it, and a cleanup. */
+/** One test's view of queue mode: its own Redis prefix and Postgres database, the store and the sync queue, and a cleanup. */
 export interface QueueFixture {
   prefix: string;
   redis: Redis;
+  /** The test's own database (queue mode keeps its data in Postgres). */
+  databaseUrl: string;
   store: Store;
   queue: Queue<SyncJobData>;
   close(): Promise<void>;
 }
 
-/** A unique prefix per test (`test-<uuid>`), as BullMQ's own suite names its queues; everything under it is deleted on close. */
-export async function queueFixture(url: string): Promise<QueueFixture> {
+/**
+ * A unique Redis prefix per test (`test-<uuid>`), as BullMQ's own suite names its
+ * queues, and a fresh Postgres database; the prefix is deleted on close.
+ */
+export async function queueFixture(url: string, postgres: PostgresServer): Promise<QueueFixture> {
   const prefix = `test-${randomUUID()}`;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
-  const store = await openRedisStore(redis, { prefix });
+  const databaseUrl = await postgres.createDatabase();
+  const store = await openPostgresStore(databaseUrl, { poolSize: 4 });
   const queue = openQueue<SyncJobData>(SYNC_QUEUE, redis, bullPrefix(prefix));
   return {
     prefix,
     redis,
+    databaseUrl,
     store,
     queue,
     async close() {
@@ -36,6 +44,23 @@ export async function queueFixture(url: string): Promise<QueueFixture> {
       await store.close();
       await deletePrefix(redis, prefix);
       redis.disconnect();
+    },
+  };
+}
+
+/** A private Postgres for the whole test file (a database per test comes from it). */
+export function usePostgresServer(): { readonly server: PostgresServer } {
+  let server: PostgresServer | undefined;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the Postgres server is started in beforeAll');
+      return server;
     },
   };
 }
@@ -65,19 +90,20 @@ export interface QueueRedisOptions {
 }
 
 /**
- * useRedisServer, plus a fresh queueFixture on it for each test (beforeEach, closed
+ * useRedisServer and usePostgresServer, plus a fresh queueFixture on them for each test (beforeEach, closed
  * in afterEach). `fx` reads the current test's fixture, so it can be kept in a
  * module constant: `fx.store` is this test's store.
  */
-export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<RedisServer, 'url'>; fx: QueueFixture } {
+export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<RedisServer, 'url'>; postgres: { readonly server: PostgresServer }; fx: QueueFixture } {
   const server = useRedisServer(options.server);
+  const postgres = usePostgresServer();
   let current: QueueFixture | undefined;
   const fixture = (): QueueFixture => {
     if (!current) throw new Error('the queue fixture is opened in beforeEach');
     return current;
   };
   beforeEach(async () => {
-    current = await queueFixture(server.url);
+    current = await queueFixture(server.url, postgres.server);
   });
   afterEach(async () => {
     await options.beforeClose?.();
@@ -90,6 +116,9 @@ export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<R
     get redis() {
       return fixture().redis;
     },
+    get databaseUrl() {
+      return fixture().databaseUrl;
+    },
     get store() {
       return fixture().store;
     },
@@ -98,7 +127,7 @@ export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<R
     },
     close: () => fixture().close(),
   };
-  return { server, fx };
+  return { server, postgres, fx };
 }
 
 /** Polls until `check` passes (it throws or returns false meanwhile). */

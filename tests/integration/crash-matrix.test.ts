@@ -1,8 +1,12 @@
-import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres/postgres.store.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { FaultPoint } from '../../src/sync/fault-point.ts';
 import { CliProcess } from '../helpers/cli.ts';
 import { crashConfig, HOOK_SECRET } from '../helpers/crash-config.ts';
+import { usePostgresServer, useRedisServer } from '../helpers/queue-redis.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 /**
@@ -11,66 +15,84 @@ import { startReceiver } from '../helpers/receiver.ts';
  * `kpi-sync start` is stopped there by SIGKILL, started again, and the store and the
  * receiver are checked: every datapoint once, the transition's alert in the outbox
  * exactly once and delivered at least once under one event id, and the KR push the
- * committed progress calls for queued exactly once and delivered.
+ * committed progress calls for queued exactly once and delivered. In both modes.
  */
 const POINTS: FaultPoint[] = ['sync.after-read', 'sync.before-commit', 'sync.after-commit', 'delivery.before-send', 'delivery.after-send'];
+
+const redis = useRedisServer({ appendonly: true });
+const postgres = usePostgresServer();
 
 const closers: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-function start(dir: string, db: string, env: Record<string, string> = {}): CliProcess {
-  const child = new CliProcess(['start', '--config', dir, '--db', db], { HOOK_SECRET, ...env });
-  closers.push(() => {
-    if (child.child.exitCode === null) child.signal('SIGKILL');
-  });
-  return child;
+interface Mode {
+  name: 'embedded' | 'queue';
+  /** The environment and arguments a process of this mode gets, and how the test reads its store. */
+  prepare(db: string): Promise<{ args: string[]; env: Record<string, string>; openStore(): Promise<Store> }>;
 }
 
-describe.each(POINTS)('crash matrix (embedded mode): SIGKILL at %s', (point) => {
-  it('loses and doubles nothing after a restart', async () => {
+const MODES: Mode[] = [
+  {
+    name: 'embedded',
+    prepare: async (db) => ({ args: ['--db', db], env: {}, openStore: () => openSqliteStore(db) }),
+  },
+  {
+    name: 'queue',
+    prepare: async () => {
+      const databaseUrl = await postgres.server.createDatabase();
+      return {
+        args: [],
+        env: { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, KPI_SYNC_REDIS_PREFIX: `crash-${randomUUID()}` },
+        openStore: () => openPostgresStore(databaseUrl, { poolSize: 2 }),
+      };
+    },
+  },
+];
+
+describe.each(MODES)('crash matrix ($name mode)', (mode) => {
+  it.each(POINTS)('SIGKILL at %s loses and doubles nothing after a restart', { timeout: 90_000 }, async (point) => {
     const receiver = await startReceiver();
     closers.push(receiver.close);
-    const { dir, db } = crashConfig(receiver.url);
+    const { dir, db } = crashConfig(receiver.url, { queue: mode.name === 'queue' });
+    const { args, env, openStore } = await mode.prepare(db);
+    const start = (extra: Record<string, string> = {}) => {
+      const child = new CliProcess(['start', '--config', dir, ...args], { HOOK_SECRET, ...env, ...extra });
+      closers.push(() => {
+        if (child.child.exitCode === null) child.signal('SIGKILL');
+      });
+      return child;
+    };
 
-    const first = start(dir, db, { KPI_SYNC_FAULT_POINT: point });
+    const first = start({ KPI_SYNC_FAULT_POINT: point });
     await until(() => first.stderr.includes(`KPI_SYNC_FAULT_POINT reached: ${point}`), `the fault point ${point}`);
     first.signal('SIGKILL');
     await first.exited;
 
-    const second = start(dir, db);
-    const delivered = () => {
-      const sqlite = new Database(db, { readonly: true });
-      try {
-        return sqlite.prepare("select count(*) as n from outbox where status = 'delivered'").get() as { n: number };
-      } finally {
-        sqlite.close();
-      }
-    };
-    await until(() => delivered().n === 2, 'the alert and the KR push to be delivered');
+    const second = start();
+    const store = await openStore();
+    closers.push(() => store.close());
+    await until(async () => (await store.listOutbox({ status: ['delivered'] })).length === 2, 'the alert and the KR push to be delivered');
     second.signal('SIGTERM');
     expect(await second.exited).toBe(0);
 
-    const sqlite = new Database(db, { readonly: true });
-    const rows = (sql: string) => sqlite.prepare(sql).all() as Record<string, unknown>[];
-    expect(rows("select value from datapoints where kpi = 'churn'")).toEqual([{ value: 9.5 }]);
-    expect(rows("select from_state, to_state from health_transitions where kpi = 'churn'")).toEqual([{ from_state: 'no_data', to_state: 'critical' }]);
-    const outbox = rows('select channel, destination, status, record from outbox order by channel');
-    expect(outbox.map(({ channel, destination, status }) => ({ channel, destination, status }))).toEqual([
+    expect((await store.listDatapoints('churn')).map((p) => p.value)).toEqual([9.5]);
+    expect((await store.listTransitions('churn')).map((t) => [t.from, t.to])).toEqual([['no_data', 'critical']]);
+    const outbox = await store.listOutbox();
+    expect(outbox.map(({ channel, destination, status }) => ({ channel, destination, status })).sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
       { channel: 'alert', destination: 'ops', status: 'delivered' },
       { channel: 'push', destination: 'okr', status: 'delivered' },
     ]);
-    expect(rows("select value from kr_progress where kr = 'churn_down'")).toEqual([{ value: 9.5 }]);
-    sqlite.close();
+    expect((await store.listProgress('churn_down')).map((p) => p.value)).toEqual([9.5]);
 
     const hooks = receiver.received.filter((r) => r.path === '/hook');
     const pushes = receiver.received.filter((r) => r.path === '/push');

@@ -6,6 +6,7 @@ import { loadQueueCatalog, writeQueueConfig } from '../helpers/queue-config.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { queueFixture, type QueueFixture } from '../helpers/queue-redis.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium.ts';
+import { startPostgresServer, type PostgresServer } from '../setup/postgres-server.ts';
 import { startRedisServer, type RedisServer } from '../setup/redis-server.ts';
 import { serve, type TestServer } from '../unit/server/server-kit.ts';
 
@@ -13,13 +14,15 @@ const TOKEN = 'tok_8d2e6b0f4a1c47e9b3d5';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 let redis: RedisServer;
+let postgres: PostgresServer;
 let fx: QueueFixture;
 let board: QueueBoard;
 let server: TestServer;
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  fx = await queueFixture(redis.url);
+  postgres = await startPostgresServer();
+  fx = await queueFixture(redis.url, postgres);
   await fx.queue.add(SYNC_JOB_NAME, { kpiId: 'mrr' }, { delay: 60_000 });
   const catalog = await loadQueueCatalog(writeQueueConfig({ kpis: [{ id: 'mrr' }] }).dir);
   board = queueBoardPlugin({ redis: fx.redis, prefix: fx.prefix });
@@ -31,6 +34,7 @@ afterAll(async () => {
   await board?.close();
   await fx?.close();
   await redis?.stop();
+  await postgres?.stop();
 });
 
 async function get(path: string, headers: Record<string, string> = {}) {

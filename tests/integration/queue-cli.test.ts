@@ -1,16 +1,21 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerStart } from '../../src/cli/commands/start.command.ts';
 import { registerWorker } from '../../src/cli/commands/worker.command.ts';
-import { addRoleOption, parseRole, queueModeRequested } from '../../src/cli/queue-mode.ts';
+import { runCli } from '../helpers/cli.ts';
+import { writeTestConfig } from '../helpers/config-folder.ts';
 
-let savedUrl: string | undefined;
+let saved: Record<string, string | undefined>;
 beforeEach(() => {
-  savedUrl = process.env.REDIS_URL;
+  saved = { REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL };
   delete process.env.REDIS_URL;
+  delete process.env.DATABASE_URL;
 });
 afterEach(() => {
-  if (savedUrl === undefined) delete process.env.REDIS_URL;
-  else process.env.REDIS_URL = savedUrl;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 function program(): Command {
@@ -31,20 +36,19 @@ describe('queue mode: CLI wiring', () => {
     await expect(cli.parseAsync(['node', 'kpi-sync', 'worker', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 1000; got "0"/);
   });
 
-  it('--role accepts scheduler, worker and all (the default), and nothing else', async () => {
-    const roles: string[] = [];
+  it('--role takes scheduler, worker and all, and needs queue mode for anything but all', async () => {
     const cli = program();
-    addRoleOption(cli.command('start').action((opts: { role: string }) => void roles.push(parseRole(opts.role))));
-    await cli.parseAsync(['node', 'kpi-sync', 'start']);
-    await cli.parseAsync(['node', 'kpi-sync', 'start', '--role', 'scheduler']);
-    expect(roles).toEqual(['all', 'scheduler']);
+    registerStart(cli);
     await expect(cli.parseAsync(['node', 'kpi-sync', 'start', '--role', 'boss'])).rejects.toThrow(/Allowed choices are all, scheduler, worker/);
-    expect(() => parseRole('boss')).toThrow(/--role must be one of all, scheduler, worker/);
+    await expect(cli.parseAsync(['node', 'kpi-sync', 'start', '--role', 'scheduler'])).rejects.toThrow(/--role scheduler needs queue mode \(set REDIS_URL\)/);
   });
 
-  it('queue mode is on exactly when REDIS_URL is set', () => {
-    expect(queueModeRequested({})).toBe(false);
-    expect(queueModeRequested({ REDIS_URL: '' })).toBe(false);
-    expect(queueModeRequested({ REDIS_URL: 'redis://redis:6379' })).toBe(true);
+  it('queue mode keeps its data in Postgres: without DATABASE_URL it refuses at start, with one clear line', async () => {
+    const { dir } = writeTestConfig();
+    const result = await runCli(['start', '--config', dir], { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: '', KPI_SYNC_PORT: '0' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'KS_ERR_CONFIG: queue mode keeps its data in Postgres: set DATABASE_URL (or settings.store.url) to a postgres:// URL; SQLite is for embedded mode only',
+    );
   });
 });

@@ -15,7 +15,7 @@ const workers: QueueWorker[] = [];
 
 const { fx } = useQueueRedis({
   beforeClose: async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
+    await Promise.all(workers.splice(0).map((w) => w.stop(1_000, 200)));
   },
 });
 

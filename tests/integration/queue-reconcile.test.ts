@@ -121,7 +121,7 @@ describe('queue mode: scheduler reconciliation', () => {
 
   it('SIGHUP on a scheduler process reconciles with the new config; a bad config is rejected and changes nothing', async () => {
     const { dir } = writeQueueConfig({ kpis: [{ id: 'a' }, { id: 'b' }], settings: { runOnStart: false } });
-    const scheduler = new QueueProcess('scheduler', dir, { redisUrl: server.url, prefix: fx.prefix });
+    const scheduler = new QueueProcess('scheduler', dir, { redisUrl: server.url, databaseUrl: fx.databaseUrl, prefix: fx.prefix });
     processes.push(scheduler);
     await scheduler.started();
     expect(Object.keys(await schedulers()).sort()).toEqual(['kpi-a', 'kpi-b']);

@@ -22,7 +22,7 @@ const { server, fx } = useQueueRedis({
 });
 
 function spawn(role: 'all' | 'scheduler' | 'worker', dir: string, settings: QueueChildSettings = {}): QueueProcess {
-  const p = new QueueProcess(role, dir, { redisUrl: server.url, prefix: fx.prefix, settings });
+  const p = new QueueProcess(role, dir, { redisUrl: server.url, databaseUrl: fx.databaseUrl, prefix: fx.prefix, settings });
   processes.push(p);
   return p;
 }
@@ -144,7 +144,8 @@ describe('queue mode: worker processes', () => {
 
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
-    expect(worker.logs().some((l) => String(l.msg).startsWith('in-flight syncs did not finish within the shutdown timeout'))).toBe(true);
+    expect(worker.logs().some((l) => String(l.msg).startsWith('in-flight syncs did not finish within 300 ms; aborted and recorded as KS_ERR_ABORTED'))).toBe(true);
+    expect(await fx.store.listRuns({ kpi: 'stuck' })).toMatchObject([{ status: 'aborted', error: { code: 'KS_ERR_ABORTED' } }]);
     const [job] = await fx.queue.getWaiting();
     expect(job?.data.kpiId).toBe('stuck');
     expect(job?.attemptsMade).toBe(0);

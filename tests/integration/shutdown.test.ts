@@ -2,9 +2,13 @@ import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres/postgres.store.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { CliProcess, tempDir } from '../helpers/cli.ts';
+import { usePostgresServer, useRedisServer } from '../helpers/queue-redis.ts';
 
 /**
  * Shutdown keeps its deadline: SIGTERM aborts what is in flight at the deadline,
@@ -12,6 +16,9 @@ import { CliProcess, tempDir } from '../helpers/cli.ts';
  * the source never answers or trickles a byte at a time for ever.
  */
 const DEADLINE_MS = 1_500;
+
+const redis = useRedisServer();
+const postgres = usePostgresServer();
 
 const closers: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -73,11 +80,26 @@ kpis:
   return { dir, db: path.join(tempDir('kpi-sync-shutdown-db-'), 'shutdown.db') };
 }
 
-describe.each<Behaviour>(['silent', 'trickle'])('shutdown with a source that is %s (embedded mode)', (behaviour) => {
+type Mode = 'embedded' | 'queue';
+const CASES: [Mode, Behaviour][] = [
+  ['embedded', 'silent'],
+  ['embedded', 'trickle'],
+  ['queue', 'silent'],
+  ['queue', 'trickle'],
+];
+
+describe.each(CASES)('shutdown in %s mode with a source that is %s', (mode, behaviour) => {
   it('aborts the sync at the deadline, records it as aborted, and exits 0', async () => {
     const source = await stuckSource(behaviour);
     const { dir, db } = config(source.url);
-    const child = new CliProcess(['start', '--config', dir, '--db', db]);
+    let openStore: () => Promise<Store> = () => openSqliteStore(db);
+    let env: Record<string, string> = {};
+    if (mode === 'queue') {
+      const databaseUrl = await postgres.server.createDatabase();
+      env = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, KPI_SYNC_REDIS_PREFIX: `shutdown-${randomUUID()}` };
+      openStore = () => openPostgresStore(databaseUrl, { poolSize: 1 });
+    }
+    const child = new CliProcess(['start', '--config', dir, ...(mode === 'embedded' ? ['--db', db] : [])], env);
     closers.push(() => {
       if (child.child.exitCode === null) child.signal('SIGKILL');
     });
@@ -94,11 +116,10 @@ describe.each<Behaviour>(['silent', 'trickle'])('shutdown with a source that is 
     // The deadline plus the second the process allows itself to close; generous for a loaded machine.
     expect(tookMs).toBeLessThan(DEADLINE_MS + 5_000);
 
-    const sqlite = new Database(db, { readonly: true });
-    const runs = sqlite.prepare('select status, record from sync_runs').all() as { status: string; record: string }[];
-    sqlite.close();
-    expect(runs.map((r) => r.status)).toEqual(['aborted']);
-    expect(JSON.parse(runs[0]!.record)).toMatchObject({ error: { code: 'KS_ERR_ABORTED' } });
+    const store = await openStore();
+    const runs = await store.listRuns();
+    await store.close();
+    expect(runs).toMatchObject([{ status: 'aborted', error: { code: 'KS_ERR_ABORTED' } }]);
     expect(child.stdout).not.toMatch(/store is closed/);
   });
 });

@@ -14,9 +14,6 @@ export type QueueRole = 'all' | 'scheduler' | 'worker';
 
 export const QUEUE_ROLES: readonly QueueRole[] = ['all', 'scheduler', 'worker'];
 
-/** How often a scheduler checks that every job scheduler is still in Redis (a Redis restarted empty). */
-export const HEAL_EVERY_MS = 30_000;
-
 export interface QueueRuntimeOptions {
   role: QueueRole;
   /** A ready connection, shared by the scheduler, the workers and the leases. */
@@ -24,8 +21,6 @@ export interface QueueRuntimeOptions {
   settings: QueueSettings;
   host: RuntimeHost;
   events?: RuntimeEvents;
-  /** Default HEAL_EVERY_MS (tests shorten it). */
-  healEveryMs?: number;
 }
 
 /**
@@ -59,7 +54,7 @@ export class QueueRuntime implements Runtime {
   async start(catalog: Catalog): Promise<ScheduleDiff & { queued?: number }> {
     assertSchedulable(catalog);
     const applied = await this.scheduler?.start(catalog, { firstRuns: catalog.settings.runOnStart });
-    this.scheduler?.startHealing(() => this.#options.host.catalog, this.#options.healEveryMs ?? HEAL_EVERY_MS, this.#options.host.logger.child({ component: 'scheduler' }));
+    this.scheduler?.startHealing(() => this.#options.host.catalog, this.#options.settings.healEveryMs, this.#options.host.logger.child({ component: 'scheduler' }));
     await this.worker?.ready();
     await this.#maintenance?.ready();
     return applied ?? { added: [], changed: [], removed: [] };
@@ -89,7 +84,7 @@ export class QueueRuntime implements Runtime {
     return async () => {
       const missing = await scheduler.missingSchedulers(this.#options.host.catalog);
       if (missing > 0) {
-        const every = Math.round((this.#options.healEveryMs ?? HEAL_EVERY_MS) / 1000);
+        const every = Math.round((this.#options.settings.healEveryMs) / 1000);
         throw new Error(`${missing} job scheduler(s) missing from Redis; repairing (checked every ${every} s and on reconnect)`);
       }
     };

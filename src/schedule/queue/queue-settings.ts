@@ -38,6 +38,8 @@ export interface QueueSettings {
   retentionEveryMs: number;
   /** ms that in-flight syncs get to finish on SIGTERM. */
   shutdownTimeoutMs: number;
+  /** How often a scheduler checks that every job scheduler is still in Redis (besides every reconnect). */
+  healEveryMs: number;
   /** Caps per connection id. */
   limitsFor(connectionId: string): ConnectionLimits;
 }
@@ -63,6 +65,7 @@ export function queueSettingsFor(catalog: Catalog, overrides: Partial<QueueSetti
     stalenessEveryMs: 60_000,
     retentionEveryMs: 3_600_000,
     shutdownTimeoutMs: catalog.settings.shutdownTimeout,
+    healEveryMs: 30_000,
     // A listed connection's caps replace the default's, so `{}` lifts them for that one.
     limitsFor: (connectionId) => limits[connectionId] ?? limits.default ?? {},
     ...overrides,
