@@ -14,6 +14,7 @@ import { registerRun } from './commands/run.command.ts';
 import { registerSchema } from './commands/schema.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStatus } from './commands/status.command.ts';
+import { registerStore } from './commands/store.command.ts';
 import { registerValidate } from './commands/validate.command.ts';
 import { registerWorker } from './commands/worker.command.ts';
 import { reportFatal } from './errors.ts';
@@ -37,6 +38,7 @@ registerCheck(program);
 registerAlerts(program);
 registerPushes(program);
 registerPlan(program);
+registerStore(program);
 
 try {
   await program.parseAsync(process.argv);
