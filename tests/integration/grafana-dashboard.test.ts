@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres/postgres.store.ts';
-import type { Store } from '../../src/store/store.ts';
+import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 import { startPostgresServer, type PostgresServer } from '../setup/postgres-server.ts';
 
 interface Target {
@@ -31,8 +30,7 @@ interface Dashboard {
 
 const dashboard = JSON.parse(readFileSync(join(import.meta.dirname, '../../deploy/grafana/kpi-sync.dashboard.json'), 'utf8')) as Dashboard;
 const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]).filter((panel) => panel.type !== 'row');
-const KPIS = ['churn', 'mrr'];
-const DAY = 86_400_000;
+const KPIS = ['cac', 'churn_rate', 'enterprise_pipeline', 'ltv', 'ltv_cac', 'mrr', 'nps', 'open_critical_bugs', 'trial_signups'];
 
 /**
  * What Grafana's PostgreSQL data source does to a query before it sends it: the
@@ -54,33 +52,30 @@ function asGrafanaSends(sql: string): string {
   return expanded;
 }
 
-/** A few days of a sync's writes for two KPIs, ending now: what the dashboard's default range shows. */
-async function writeRecentSyncs(store: Store, now: number): Promise<void> {
-  for (const [k, kpi] of KPIS.entries()) {
-    for (let day = 5; day >= 0; day -= 1) {
-      const at = new Date(now - day * DAY);
-      const period = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate())).toISOString();
-      const startedAt = at.toISOString();
-      const failed = day === 2;
-      await store.commitSync({
-        kpi,
-        datapoints: { points: [{ kpi, period, value: 100 * (k + 1) + day, observedAt: startedAt, source: 'csv' }], options: {} },
-        health: { record: { state: failed ? 'warn' : 'ok', since: startedAt } },
-        progress: [{ kr: `kr-${kpi}`, value: 100 + day, progress: 0.1 * (6 - day), expected: 0.5, expectedAtDue: 1, track: 'at_risk', at: startedAt }],
-        run: {
-          id: `${kpi}-${day}`,
-          kpi,
-          source: 'csv',
-          mode: 'current',
-          status: failed ? 'failed' : 'ok',
-          startedAt,
-          finishedAt: new Date(at.getTime() + 1500).toISOString(),
-          durationMs: 1500,
-          ...(failed ? { error: { code: 'KS_ERR_TRANSIENT', message: '503 from the source' } } : {}),
-        },
-      });
-    }
-  }
+/**
+ * The shipped example config plus a KPI whose CSV file is missing (a failing run for
+ * the "Recent failed runs" panel), synced into `url` by the real CLI: a backfill of
+ * one KPI, then one run of everything, as an operator would.
+ */
+async function syncExamples(url: string): Promise<void> {
+  const dir = tempDir('kpi-sync-grafana-');
+  cpSync(join(REPO, 'config/examples'), dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    `connections:
+  - { id: crm_export, type: csv, path: ./exports/pipeline.csv }
+kpis:
+  - id: enterprise_pipeline
+    name: Enterprise pipeline
+    category: Growth
+    interval: month
+    source: { connection: crm_export, query: { date: { column: date }, value: { column: amount, aggregate: sum } } }
+`,
+  );
+  const env = { DATABASE_URL: url };
+  expect((await runCli(['backfill', '--kpi', 'mrr', '--config', dir], env)).code).toBe(0);
+  const run = await runCli(['run', '--once', '--config', dir], env);
+  expect(run.stdout).toMatch(/Enterprise pipeline[^\n]*failed/);
 }
 
 describe('Grafana dashboard (deploy/grafana/kpi-sync.dashboard.json)', () => {
@@ -90,12 +85,7 @@ describe('Grafana dashboard (deploy/grafana/kpi-sync.dashboard.json)', () => {
   beforeAll(async () => {
     server = await startPostgresServer();
     const url = await server.createDatabase();
-    const store = await openPostgresStore(url);
-    try {
-      await writeRecentSyncs(store, Date.now());
-    } finally {
-      await store.close();
-    }
+    await syncExamples(url);
     db = new Client({ connectionString: url });
     await db.connect();
   }, 600_000);
@@ -131,7 +121,7 @@ describe('Grafana dashboard (deploy/grafana/kpi-sync.dashboard.json)', () => {
 
   it('expands macros the way Grafana does, and refuses ones it does not know', () => {
     expect(asGrafanaSends('SELECT 1 WHERE $__timeFilter(period) AND kpi IN ($kpi)')).toBe(
-      "SELECT 1 WHERE period BETWEEN now() - interval '400 days' AND now() + interval '1 day' AND kpi IN ('churn','mrr')",
+      `SELECT 1 WHERE period BETWEEN now() - interval '400 days' AND now() + interval '1 day' AND kpi IN (${KPIS.map((k) => `'${k}'`).join(',')})`,
     );
     expect(() => asGrafanaSends('SELECT $__timeGroup(period, 1h)')).toThrow(/does not expand/);
   });
