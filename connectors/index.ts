@@ -1,11 +1,23 @@
 /**
- * The built-in connectors. The composition root (src/cli) reads this list; extra
- * connectors come from npm packages named as a connection `type`.
+ * The built-in connectors, by type, each loaded only when a config has a connection
+ * of that type (src/app/connector-registry.ts): a CSV-only install never loads the
+ * Salesforce or Jira clients. Connectors from npm are named in settings.connectors.
  */
 import type { Connector } from '../src/sdk/index.ts';
-import csv from './csv/index.ts';
-import intercom from './intercom/index.ts';
-import jira from './jira/index.ts';
-import salesforce from './salesforce/index.ts';
 
-export const builtInConnectors: Connector[] = [csv, salesforce, jira, intercom];
+export interface BuiltInConnector {
+  type: string;
+  load(): Promise<Connector>;
+}
+
+export const builtInConnectors: readonly BuiltInConnector[] = [
+  { type: 'csv', load: async () => (await import('./csv/index.ts')).default },
+  { type: 'salesforce', load: async () => (await import('./salesforce/index.ts')).default },
+  { type: 'jira', load: async () => (await import('./jira/index.ts')).default },
+  { type: 'intercom', load: async () => (await import('./intercom/index.ts')).default },
+];
+
+/** Every built-in connector, loaded (`kpi-sync schema`, tests). */
+export function loadBuiltInConnectors(): Promise<Connector[]> {
+  return Promise.all(builtInConnectors.map((c) => c.load()));
+}

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { EXAMPLES_DIR } from './package-info.ts';
 import type { Logger } from 'pino';
 import type { Catalog, ConnectorRegistry } from '../config/catalog.ts';
 import { loadCatalog } from '../config/load.ts';
@@ -16,9 +18,14 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-/** Where the config folder is: --config, else KPI_SYNC_CONFIG, else the example config. */
+/**
+ * Where the config folder is: --config, else KPI_SYNC_CONFIG, else ./config/examples
+ * when there is one (a git checkout), else the example config shipped in the package.
+ */
 export function configDirOf(options: GlobalOptions): string {
-  return path.resolve(options.config ?? process.env.KPI_SYNC_CONFIG ?? DEFAULT_CONFIG_DIR);
+  const given = options.config ?? process.env.KPI_SYNC_CONFIG;
+  if (given) return path.resolve(given);
+  return existsSync(DEFAULT_CONFIG_DIR) ? path.resolve(DEFAULT_CONFIG_DIR) : EXAMPLES_DIR;
 }
 
 /** What a process knows before it opens a store: the validated config, and a logger that redacts its secrets. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * The composition root: the only place that knows every module, the built-in
- * connectors included. Commands live in ./commands, one a file.
+ * The kpi-sync command line. Commands live in ./commands, one a file; what they
+ * share is built in src/app (the composition root).
  */
 import { Command } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
+import { PACKAGE_VERSION } from '../app/package-info.ts';
 import { registerAlerts } from './commands/alerts.command.ts';
 import { registerBackfill } from './commands/backfill.command.ts';
 import { registerCheck } from './commands/check.command.ts';
@@ -21,7 +21,7 @@ import { reportFatal } from './errors.ts';
 
 const program = new Command('kpi-sync')
   .description('Sync KPIs from business systems, watch their health bands and keep Key Result progress current.')
-  .version(packageJson.version)
+  .version(PACKAGE_VERSION)
   .option('-c, --config <dir>', 'config folder (default: $KPI_SYNC_CONFIG or config/examples)')
   .option('--db <file>', 'SQLite store file (default: $KPI_SYNC_DB or settings.store.path or ./data/kpi-sync.db)')
   .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')

@@ -17,7 +17,7 @@ export type { ConfigIssue, ConfigPath } from './issue.ts';
  * is listed in the "unknown type" error.
  */
 export interface ConnectorRegistry {
-  (type: string, context: { packages: readonly string[] }): Promise<Connector | undefined>;
+  (type: string, context: { packages: readonly string[]; configDir?: string }): Promise<Connector | undefined>;
   readonly known?: readonly string[];
 }
 

@@ -55,12 +55,13 @@ export async function loadConnections(
 ): Promise<SourceCheck<LoadedConnection>> {
   const check: SourceCheck<LoadedConnection> = { loaded: new Map(), issues: [], secrets: [] };
   const connectors = new Map<string, Promise<Connector | undefined>>();
-  const known = registry.known ?? [];
+  // Did-you-mean over the built-ins and the packages this config lists.
+  const known = [...new Set([...(registry.known ?? []), ...packages])];
   for (const { value, origin, path: at } of entries) {
     const { id, type, ...settings } = value;
     let pending = connectors.get(type);
     if (pending === undefined) {
-      pending = Promise.resolve().then(() => registry(type, { packages }));
+      pending = Promise.resolve().then(() => registry(type, { packages, configDir: path.dirname(origin.file) }));
       connectors.set(type, pending);
     }
     let connector: Connector | undefined;
@@ -79,7 +80,7 @@ export async function loadConnections(
         let message = `unknown connector type "${type}"`;
         if (guess !== undefined) message += ` (did you mean "${guess}"?)`;
         if (known.length > 0) message += `; known types: ${known.join(', ')}`;
-        message += '; a connector from npm must be listed in settings.connectors';
+        message += '; a connector from npm must be installed and listed in settings.connectors';
         check.issues.push(issueAt(origin.source, [...at, 'type'], message));
       }
       continue;

@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { builtInConnectors } from '../../connectors/index.ts';
+import { loadBuiltInConnectors } from '../../connectors/index.ts';
 import { createConnectorRegistry } from '../../src/app/connector-registry.ts';
 import { loadCatalog } from '../../src/config/load.ts';
 import { configFileSchema } from '../../src/config/schema.ts';
+
+const builtInConnectors = await loadBuiltInConnectors();
 
 const WHSEC = `whsec_${Buffer.from('documentation example secret!!!!').toString('base64')}`;
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

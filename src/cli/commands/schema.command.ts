@@ -6,7 +6,7 @@ export function registerSchema(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of the config files, for editor autocompletion')
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(configJsonSchema([...builtIns()]), null, 2)}\n`);
+    .action(async () => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(await builtIns()), null, 2)}\n`);
     });
 }

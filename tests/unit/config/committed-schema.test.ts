@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtInConnectors } from '../../../connectors/index.ts';
+import { loadBuiltInConnectors } from '../../../connectors/index.ts';
 import { configJsonSchema } from '../../../src/config/json-schema.ts';
+
+const builtInConnectors = await loadBuiltInConnectors();
 
 describe('config/kpi-sync.schema.json', () => {
   it('is what `kpi-sync schema` prints today (regenerate: npm run kpi-sync -- schema > config/kpi-sync.schema.json)', () => {

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtInConnectors } from '../../../connectors/index.ts';
+import { loadBuiltInConnectors } from '../../../connectors/index.ts';
 import { ConfigValidationError, formatIssue } from '../../../src/config/issue.ts';
 import { loadCatalog } from '../../../src/config/load.ts';
 import { pagerdutyDestinationSchema, slackDestinationSchema, webhookDestinationSchema } from '../../../src/notify/destinations/schemas.ts';
 import { httpTargetSchema, okrTrackerTargetSchema } from '../../../src/notify/targets/target-schemas.ts';
 import { WEBHOOK_SECRET } from '../../fixtures/notify/alert-events.ts';
 import { removeConfig, writeConfig } from '../../fixtures/config/temp-config.ts';
+
+const builtInConnectors = await loadBuiltInConnectors();
 
 /** The built-in connectors (not the CLI's registry: the composition root is moving). */
 const builtIns = Object.assign(async (type: string) => builtInConnectors.find((c) => c.type === type), { known: builtInConnectors.map((c) => c.type) });

@@ -106,7 +106,7 @@ describe('references and connectors', () => {
     dir = await writeConfig({ 'a.yaml': 'connections:\n  - id: crm\n    type: fakee\n' });
     const { issues } = await loadIssues(dir);
     expect(issues.map(formatIssue)).toEqual([
-      'a.yaml:3:11 connections[0].type: unknown connector type "fakee" (did you mean "fake"?); known types: fake, other; a connector from npm must be listed in settings.connectors',
+      'a.yaml:3:11 connections[0].type: unknown connector type "fakee" (did you mean "fake"?); known types: fake, other; a connector from npm must be installed and listed in settings.connectors',
     ]);
   });
 
