@@ -8,6 +8,7 @@ import { PACKAGE_VERSION } from '../app/package-info.ts';
 import { registerAlerts } from './commands/alerts.command.ts';
 import { registerBackfill } from './commands/backfill.command.ts';
 import { registerCheck } from './commands/check.command.ts';
+import { registerConnector } from './commands/connector.command.ts';
 import { registerPlan } from './commands/plan.command.ts';
 import { registerPushes } from './commands/pushes.command.ts';
 import { registerRun } from './commands/run.command.ts';
@@ -39,6 +40,7 @@ registerAlerts(program);
 registerPushes(program);
 registerPlan(program);
 registerStore(program);
+registerConnector(program);
 
 try {
   await program.parseAsync(process.argv);
