@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import { DateTime } from 'luxon';
 import type { Interval } from '../domain/types.ts';
 
@@ -63,8 +62,3 @@ export function periodRole(interval: Interval, role: 'closed' | 'current'): stri
   return names[interval][role === 'closed' ? 0 : 1];
 }
 
-/** A cli-table3 table; colours only on a terminal, so piped output and logs stay plain text. */
-export function table(head: string[]): Table.Table {
-  const plain = !process.stdout.isTTY;
-  return new Table({ head, ...(plain ? { style: { head: [], border: [] } } : {}) });
-}

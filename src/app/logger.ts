@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { Redactor } from './redactor.ts';
 
 /** Field names whose values are credentials wherever they appear in a log object. */
@@ -37,9 +37,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   const target = options.destination ?? process.stdout;
-  const sink = usePretty
-    ? pretty({ destination: asStream(target), sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
-    : target;
+  const sink = usePretty ? prettyStream(target) : target;
   const scrubbed = {
     write(line: string) {
       sink.write(options.redactor.scrub(line));
@@ -53,6 +51,12 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     scrubbed,
   );
+}
+
+/** pino-pretty, loaded only for a terminal: a worker logging JSON lines never pays for it. */
+function prettyStream(target: { write(chunk: string): unknown }): { write(chunk: string): unknown } {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  return pretty({ destination: asStream(target), sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' });
 }
 
 function asStream(target: { write(chunk: string): unknown }): NodeJS.WritableStream {

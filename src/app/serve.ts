@@ -4,7 +4,7 @@ import { createApp, type App, type AppObserver } from './app.ts';
 import { loadAppConfig, type AppConfig, type GlobalOptions } from './app-config.ts';
 import { openStore, storeTarget } from './open-store.ts';
 import { runUntilSignal, summarize, type Booted } from './run-until-signal.ts';
-import type { QueueRole } from '../schedule/queue/queue-runtime.ts';
+import type { QueueRole } from '../schedule/queue/queue-role.ts';
 import type { QueueWiring } from './queue-wiring.ts';
 import type { QueueSettings } from '../schedule/queue/queue-settings.ts';
 import { EmbeddedRuntime } from '../schedule/embedded.runtime.ts';

@@ -2,7 +2,8 @@ import type { Catalog } from '../config/catalog.ts';
 import type { SyncResult } from '../sync/run-sync.ts';
 export { describeSync } from '../app/sync-line.ts';
 import { judgedAndBeside } from '../app/sync-line.ts';
-import { formatBand, formatPercent, formatPeriod, formatValue, periodRole, table } from '../app/format.ts';
+import { formatBand, formatPercent, formatPeriod, formatValue, periodRole } from '../app/format.ts';
+import { table } from './table.ts';
 
 /** The table `run --once` prints: one row per KPI, then one per KR. */
 export function syncTable(results: SyncResult[], catalog: Catalog): string {

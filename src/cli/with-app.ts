@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createApp, type App } from '../app/app.ts';
-import { loadAppConfig, type GlobalOptions } from '../app/app-config.ts';
-import { openStore } from '../app/open-store.ts';
+import type { App } from '../app/app.ts';
+import type { GlobalOptions } from '../app/app-config.ts';
 import { KsError } from '../sdk/errors.ts';
 
 /** How long a one-shot command waits for Postgres before it gives up (a long-running process waits for ever). */
@@ -18,6 +17,8 @@ export interface WithAppOptions {
  * DATABASE_URL (or settings.store.url) is set, else the SQLite file.
  */
 export async function withApp<T>(command: Command, work: (app: App) => Promise<T>, options: WithAppOptions = {}): Promise<T> {
+  // Loaded here, not at the top: `kpi-sync validate` and `--help` never open a store.
+  const [{ createApp }, { loadAppConfig }, { openStore }] = await Promise.all([import('../app/app.ts'), import('../app/app-config.ts'), import('../app/open-store.ts')]);
   const config = await loadAppConfig(command.optsWithGlobals<GlobalOptions>());
   const signal = AbortSignal.timeout(STORE_WAIT_MS);
   let store;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { addressRefusal, guardAddresses, type AddressGuardHooks } from './address-guard.ts';
 import { KsError, RateLimitedError } from './errors.ts';
 import {
@@ -70,15 +70,21 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
   const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const clientSignal = options.signal;
-  const instance: AxiosInstance = axios.create({
-    adapter: 'http',
-    maxRedirects: 0,
-    validateStatus: () => true,
-    transformRequest: [],
-    transformResponse: [],
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
-  });
-  guardAddresses(instance, options);
+  // axios is loaded on the first request: a process whose sources are all local files never pays for it.
+  let instance: Promise<AxiosInstance> | undefined;
+  const client = (): Promise<AxiosInstance> =>
+    (instance ??= import('axios').then(({ default: axios }) => {
+      const created = axios.create({
+        adapter: 'http',
+        maxRedirects: 0,
+        validateStatus: () => true,
+        transformRequest: [],
+        transformResponse: [],
+        transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
+      });
+      guardAddresses(created, options);
+      return created;
+    }));
   /** The source's last word on its budget; `remaining` is counted down as we send. */
   let budget: { remaining: number; resetAt: number } | undefined;
 
@@ -125,7 +131,7 @@ export function createHttpClient(options: CreateHttpClientOptions = {}): HttpCli
     const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
     let res: AxiosResponse<unknown>;
     try {
-      res = await instance.request({
+      res = await (await client()).request({
         method: req.method,
         url: req.url,
         headers: req.headers,

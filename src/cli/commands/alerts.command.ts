@@ -5,7 +5,7 @@ import { UsageError } from '../../sdk/errors.ts';
 import type { AlertEvent } from '../../notify/alert-event.ts';
 import type { OutboxStatus } from '../../store/store.ts';
 import { withApp } from '../with-app.ts';
-import { table } from '../../app/format.ts';
+import { table } from '../table.ts';
 
 const SHOWN: OutboxStatus[] = ['pending', 'failed', 'dead'];
 

@@ -4,7 +4,8 @@ import type { AlertEvent } from '../../notify/alert-event.ts';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxEntry } from '../../store/store.ts';
 import { logPlan, planSyncRun } from '../../sync/run-sync.ts';
-import { formatPeriod, formatValue, table } from '../../app/format.ts';
+import { formatPeriod, formatValue } from '../../app/format.ts';
+import { table } from '../table.ts';
 import { runOrder } from '../run-order.ts';
 import { withApp } from '../with-app.ts';
 

@@ -4,7 +4,8 @@ import { UsageError } from '../../sdk/errors.ts';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxStatus } from '../../store/store.ts';
 import { withApp } from '../with-app.ts';
-import { formatPercent, table } from '../../app/format.ts';
+import { formatPercent } from '../../app/format.ts';
+import { table } from '../table.ts';
 
 const SHOWN: OutboxStatus[] = ['pending', 'held', 'failed', 'dead'];
 

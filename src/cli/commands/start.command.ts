@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { GlobalOptions } from '../../app/app-config.ts';
-import { QUEUE_ROLES, type QueueRole } from '../../schedule/queue/queue-runtime.ts';
+import { QUEUE_ROLES, type QueueRole } from '../../schedule/queue/queue-role.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import { exitWith } from '../exit.ts';
-import { serve } from '../../app/serve.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -15,6 +14,8 @@ export function registerStart(program: Command): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const redisUrl = process.env.REDIS_URL;
       if (!redisUrl && opts.role !== 'all') throw new UsageError(`--role ${opts.role} needs queue mode (set REDIS_URL); embedded mode runs everything in one process`);
+      // Loaded when used: the server, the store and the runtimes are what one-shot commands never need.
+      const { serve } = await import('../../app/serve.ts');
       const code = await serve({
         globals,
         ...(redisUrl ? { queue: { role: opts.role, redisUrl } } : {}),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withApp } from '../with-app.ts';
-import { formatBand, formatPercent, formatValue, table } from '../../app/format.ts';
+import { formatBand, formatPercent, formatValue } from '../../app/format.ts';
+import { table } from '../table.ts';
 import { shownPeriods } from '../../app/kpi-periods.ts';
 
 export function registerStatus(program: Command): void {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { loadAppConfig, type GlobalOptions } from '../../app/app-config.ts';
 import { UsageError } from '../../sdk/errors.ts';
-import { copyStore } from '../../store/copy/copy-store.ts';
-import { SqliteSource } from '../../store/copy/sqlite-source.ts';
 
 /**
  * `kpi-sync store copy --from FILE --to postgres://…`: moves an embedded install to
@@ -19,7 +17,11 @@ export function registerStore(program: Command): void {
     .action(async (opts: { from: string; to: string }, command: Command) => {
       if (!/^postgres(ql)?:\/\//.test(opts.to)) throw new UsageError('--to must be a postgres:// URL');
       const config = await loadAppConfig(command.optsWithGlobals<GlobalOptions>(), { secrets: [opts.to, passwordOf(opts.to)].filter(Boolean) });
-      const { openPostgresStore } = await import('../../store/postgres/postgres.store.ts');
+      const [{ openPostgresStore }, { copyStore }, { SqliteSource }] = await Promise.all([
+        import('../../store/postgres/postgres.store.ts'),
+        import('../../store/copy/copy-store.ts'),
+        import('../../store/copy/sqlite-source.ts'),
+      ]);
       const source = new SqliteSource(opts.from);
       const target = await openPostgresStore(opts.to, { logger: config.logger });
       try {

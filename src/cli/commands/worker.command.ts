@@ -3,7 +3,6 @@ import type { GlobalOptions } from '../../app/app-config.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import { wholeNumber } from '../options.ts';
 import { exitWith } from '../exit.ts';
-import { serve } from '../../app/serve.ts';
 
 /**
  * `kpi-sync worker`: a queue-mode worker process (REDIS_URL set). Run as many as
@@ -19,6 +18,8 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { concurrency?: number; port?: string }, command: Command) => {
       const redisUrl = process.env.REDIS_URL;
       if (!redisUrl) throw new UsageError('kpi-sync worker needs REDIS_URL (queue mode); for one process without Redis, run `kpi-sync start`');
+      // Loaded when used: the server, the store and the runtimes are what one-shot commands never need.
+      const { serve } = await import('../../app/serve.ts');
       const code = await serve({
         globals: command.optsWithGlobals<GlobalOptions>(),
         queue: { role: 'worker', redisUrl, ...(opts.concurrency === undefined ? {} : { settings: { concurrency: opts.concurrency } }) },

@@ -9,10 +9,9 @@ import { QueueScheduler } from './queue-scheduler.ts';
 import type { QueueSettings } from './queue-settings.ts';
 import { QueueWorker } from './queue-worker.ts';
 
-/** `all`: scheduler and worker in one process (`kpi-sync start`); the others split them. */
-export type QueueRole = 'all' | 'scheduler' | 'worker';
+import type { QueueRole } from './queue-role.ts';
 
-export const QUEUE_ROLES: readonly QueueRole[] = ['all', 'scheduler', 'worker'];
+export { QUEUE_ROLES, type QueueRole } from './queue-role.ts';
 
 export interface QueueRuntimeOptions {
   role: QueueRole;
