@@ -118,7 +118,7 @@ async function loadConnector(): Promise<Runner> {
     signal: new AbortController().signal,
     http: { request: () => Promise.reject(new Error('no http in this bench')) },
     cursor: { get: async () => undefined, set: async () => {} },
-    diagnostics: { reject: noop, count: (name: string, n = 1) => void (counts[name] = (counts[name] ?? 0) + n), apiUsage: noop },
+    diagnostics: { reject: noop, count: (name: string, n = 1) => void (counts[name] = (counts[name] ?? 0) + n), apiUsage: noop, hint: noop },
     baseDir: DATA_DIR,
     kpi: { id: 'bench', timeZone: ZONE, interval: 'month' as const },
   };

@@ -107,7 +107,7 @@ function context(connection: ReturnType<typeof intercom.connectionSchema.parse>,
     signal: new AbortController().signal,
     http: createHttpClient({ ...intercom.http!(connection) }),
     cursor: { get: async () => undefined, set: async () => undefined },
-    diagnostics: { reject: noop, count: noop, apiUsage: noop },
+    diagnostics: { reject: noop, count: noop, apiUsage: noop, hint: noop },
     baseDir: process.cwd(),
     kpi: { id: 'bench', timeZone: WINDOW.timeZone, interval: WINDOW.interval },
   };

@@ -46,7 +46,7 @@ function context(http: ConnectorContext['http'], window = NOVEMBER, mode: Connec
     signal: new AbortController().signal,
     http,
     cursor: { get: async () => undefined, set: async () => undefined },
-    diagnostics: { reject: () => undefined, count: () => undefined, apiUsage: () => undefined },
+    diagnostics: { reject: () => undefined, count: () => undefined, apiUsage: () => undefined, hint: () => undefined },
     baseDir: process.cwd(),
     kpi: { id: 'bench', timeZone: 'Europe/Oslo', interval: 'month' },
   };

@@ -9,9 +9,9 @@ import type { CsvAggregate } from './schema.ts';
  */
 export class PeriodAggregate {
   readonly period: string;
-  /** Rows that reached this period (count, and count with a column: non-empty cells). */
+  /** Rows that reached this period (count_rows). */
   rows = 0;
-  /** Numeric values added (sum, avg, min, max, last). */
+  /** Numeric values added (count, sum, avg, min, max, last). */
   values = 0;
   sum = 0;
   min = Number.POSITIVE_INFINITY;
@@ -49,6 +49,8 @@ export class PeriodAggregate {
   result(aggregate: CsvAggregate): number | undefined {
     switch (aggregate) {
       case 'count':
+        return this.values;
+      case 'count_rows':
         return this.rows;
       case 'count_distinct':
         return this.distinct?.size ?? 0;
@@ -68,10 +70,14 @@ export class PeriodAggregate {
 
 /** Aggregates whose value for a period with no rows is 0 rather than "no value". */
 export function zeroWhenEmpty(aggregate: CsvAggregate): boolean {
-  return aggregate === 'count' || aggregate === 'count_distinct' || aggregate === 'sum';
+  return aggregate === 'count' || aggregate === 'count_rows' || aggregate === 'count_distinct' || aggregate === 'sum';
 }
 
-/** Aggregates that read numbers from the value column. */
+/**
+ * Aggregates that read numbers from the value column. `count` is one of them: it
+ * counts the rows whose value parses, so it agrees with `sum` about which rows exist;
+ * `count_rows` counts every row that passes the filters.
+ */
 export function isNumeric(aggregate: CsvAggregate): boolean {
-  return aggregate !== 'count' && aggregate !== 'count_distinct';
+  return aggregate !== 'count_rows' && aggregate !== 'count_distinct';
 }

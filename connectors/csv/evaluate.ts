@@ -5,6 +5,7 @@ import { PeriodBuckets } from './buckets.ts';
 import { resolveColumn, type ColumnLayout } from './columns.ts';
 import { DateCell, dateParser, daysFromCivil, INSTANT, LOCAL_DATE, type DateParser } from './dates.ts';
 import { compileFilter, type FieldTest } from './filters.ts';
+import { numberFormatHint } from './format-hint.ts';
 import { isBlank, numberFormat, parseNumber, type NumberFormat } from './numbers.ts';
 import type { CsvAggregate, CsvConnection, CsvQuery } from './schema.ts';
 
@@ -20,6 +21,8 @@ export interface EvaluateEnv {
 
 /** Longest excerpt of a bad cell quoted in a reject reason. */
 const EXCERPT = 40;
+/** Bad numbers looked at for a separator hint: the first few show the pattern. */
+const HINT_TRIES = 20;
 
 function inZone(iso: string, zone: string): DateTime {
   const t = DateTime.fromISO(iso, { zone });
@@ -57,6 +60,8 @@ export class CsvEvaluator {
   private readonly aggregate: CsvAggregate;
   private readonly numeric: boolean;
   private readonly format: NumberFormat;
+  private readonly separators: { decimal: string; thousands: string };
+  private hintsTried = 0;
   private readonly parseDate: DateParser | undefined;
   private readonly cell = new DateCell();
   private readonly buckets: PeriodBuckets<PeriodAggregate>;
@@ -87,6 +92,7 @@ export class CsvEvaluator {
     this.aggregate = query.value.aggregate;
     this.numeric = isNumeric(this.aggregate);
     this.format = numberFormat(connection.decimal, connection.thousands);
+    this.separators = { decimal: connection.decimal, thousands: connection.thousands };
     this.parseDate = query.date ? dateParser(query.date.format) : undefined;
     const { window } = env;
     this.buckets = new PeriodBuckets(env.periodOf, window.interval, window.timeZone, (period) => new PeriodAggregate(period));
@@ -152,7 +158,7 @@ export class CsvEvaluator {
         value = parseNumber(bytes, s, e, this.format);
         if (value !== value) {
           if (isBlank(bytes, s, e)) this.blankValues++;
-          else this.reject(line, `not a number in column ${this.label(this.valueColumn)}: ${this.excerpt(bytes, s, e)}`);
+          else this.rejectNumber(line, bytes, s, e);
           return;
         }
       } else if (isBlank(bytes, s, e)) {
@@ -166,7 +172,7 @@ export class CsvEvaluator {
     if (this.parseDate === undefined) state = this.windowState ??= this.windowPeriod();
     else state = cell.kind === INSTANT ? this.buckets.forInstant(cell.ms) : this.buckets.forLocalDate(cell.dateKey);
     this.rowsMatched++;
-    if (this.aggregate === 'count') state.addRow();
+    if (this.aggregate === 'count_rows') state.addRow();
     else if (this.aggregate === 'count_distinct') state.addDistinct(text);
     else state.addValue(value, order);
   };
@@ -211,6 +217,15 @@ export class CsvEvaluator {
   private windowPeriod(): PeriodAggregate {
     const period = this.env.periodOf(new Date(this.endMs - 1));
     return new PeriodAggregate(period);
+  }
+
+  /** A cell that is not a number: rejected, and for the first few, a guess at the separators that would read it. */
+  private rejectNumber(line: number, bytes: Buffer, start: number, end: number): void {
+    this.reject(line, `not a number in column ${this.label(this.valueColumn)}: ${this.excerpt(bytes, start, end)}`);
+    if (this.hintsTried >= HINT_TRIES) return;
+    this.hintsTried++;
+    const hint = numberFormatHint(bytes.subarray(start, end), this.separators);
+    if (hint) this.env.diagnostics.hint(hint);
   }
 
   private reject(line: number, reason: string): void {

@@ -53,7 +53,7 @@ const columnRef = z.union([z.string().min(1), z.int().min(1)]);
 const scalar = z.union([z.string(), z.number()]);
 
 export const dateFormats = ['iso', 'dd.MM.yyyy', 'MM/dd/yyyy', 'dd/MM/yyyy', 'epoch_s', 'epoch_ms'] as const;
-export const aggregates = ['sum', 'avg', 'min', 'max', 'count', 'count_distinct', 'last'] as const;
+export const aggregates = ['sum', 'avg', 'min', 'max', 'count', 'count_rows', 'count_distinct', 'last'] as const;
 
 const filterSchema = z
   .strictObject({
@@ -82,8 +82,8 @@ export const querySchema = z.strictObject({
       column: columnRef.optional(),
       aggregate: z.enum(aggregates),
     })
-    .refine((v) => v.column !== undefined || v.aggregate === 'count', {
-      message: 'value.column is required unless aggregate is count',
+    .refine((v) => v.column !== undefined || v.aggregate === 'count_rows', {
+      message: 'value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)',
       path: ['column'],
     }),
   filter: z.array(filterSchema).default([]).describe('Rows must match every filter.'),

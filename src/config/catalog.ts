@@ -39,6 +39,14 @@ export interface LoadedConnection {
   file: string;
   /** Absolute folder of that file: relative paths in the settings resolve against it. */
   baseDir: string;
+  /** The data quality gate of the connection's KPIs (each may override it). */
+  quality?: { maxRejectedPercent?: number | undefined; minRows?: number | undefined };
+}
+
+/** A KPI's data quality gate after defaults: the KPI's, else its connection's, else 5% rejects and no minimum. */
+export interface QualityGate {
+  maxRejectedPercent: number;
+  minRows?: number;
 }
 
 /** A KPI with defaults applied; `query` parsed by its connector, `formulaAst` for formula KPIs. */
@@ -50,6 +58,8 @@ export type LoadedKpi = KpiConfig & {
   inputs?: string[];
   /** Which period health and KR progress judge, and why (src/config/evaluation.ts). */
   evaluation: Evaluation;
+  /** The data quality gate in force (defaults applied); formulas have none. */
+  gate?: QualityGate;
 };
 
 /** A validated config folder: every file merged, every reference checked. */

@@ -32,6 +32,9 @@ export interface LoadOptions {
   readFile?: (file: string) => Promise<string>;
 }
 
+/** Rejected rows a run may have, in percent, unless a KPI or connection says otherwise. */
+export const DEFAULT_MAX_REJECTED_PERCENT = 5;
+
 /** Past this many KRs an objective gets a warning: focus is the point of an objective. */
 export const MAX_KRS_PER_OBJECTIVE = 5;
 
@@ -214,6 +217,12 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
     kpis.set(value.id, kpi);
   }
   for (const [id, evaluation] of resolveEvaluations(kpis, connections.loaded, formulas.order)) kpis.get(id)!.evaluation = evaluation;
+  for (const kpi of kpis.values()) {
+    if (!kpi.source) continue;
+    const inherited = connections.loaded.get(kpi.source.connection)?.quality;
+    const minRows = kpi.quality?.minRows ?? inherited?.minRows;
+    kpi.gate = { maxRejectedPercent: kpi.quality?.maxRejectedPercent ?? inherited?.maxRejectedPercent ?? DEFAULT_MAX_REJECTED_PERCENT, ...(minRows === undefined ? {} : { minRows }) };
+  }
   const objectives = merged.objectives.map((entry) => entry.value);
   const krs = new Map<string, { kr: KrConfig; objective: ObjectiveConfig }>();
   const krsByKpi = new Map<string, Array<{ kr: KrConfig; objective: ObjectiveConfig }>>();

@@ -50,6 +50,17 @@ export const normalizeSchema = z.strictObject({
   aggregate: z.enum(['sum', 'avg', 'min', 'max', 'last', 'count']).optional(),
 });
 
+/** A data quality gate: a run past it stores nothing and fails (KS_ERR_QUALITY), with an alert. */
+export const qualitySchema = z.strictObject({
+  maxRejectedPercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe('Most rows (or values) a run may reject, as a percentage of those it read, before the run stores nothing and fails. Default 5.'),
+  minRows: z.int().min(0).optional().describe('Fewest rows (or values) a run must use; fewer stores nothing and fails. Default: no minimum.'),
+});
+
 export const kpiSchema = z
   .strictObject({
     id,
@@ -70,6 +81,7 @@ export const kpiSchema = z
       .optional(),
     formula: z.string().min(1).optional().describe('An expression over other KPI ids, e.g. "ltv / cac".'),
     normalize: normalizeSchema.optional(),
+    quality: qualitySchema.optional().describe("This KPI's data quality gate; overrides its connection's `quality`."),
     evaluate: z
       .enum(['closed', 'current'])
       .optional()
@@ -143,6 +155,7 @@ export const objectiveSchema = z.strictObject({
 export const connectionBaseSchema = z.looseObject({
   id,
   type: z.string().min(1).describe('A built-in connector (csv, salesforce, jira, intercom) or an npm package name.'),
+  quality: qualitySchema.optional().describe('The data quality gate of every KPI on this connection (a KPI may override it).'),
 });
 
 export const settingsSchema = z.strictObject({

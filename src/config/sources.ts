@@ -58,7 +58,7 @@ export async function loadConnections(
   // Did-you-mean over the built-ins and the packages this config lists.
   const known = [...new Set([...(registry.known ?? []), ...packages])];
   for (const { value, origin, path: at } of entries) {
-    const { id, type, ...settings } = value;
+    const { id, type, quality, ...settings } = value;
     let pending = connectors.get(type);
     if (pending === undefined) {
       pending = Promise.resolve().then(() => registry(type, { packages, configDir: path.dirname(origin.file) }));
@@ -87,7 +87,7 @@ export async function loadConnections(
     }
     const result = await validateWith(connector.connectionSchema, settings, origin, at, check as SourceCheck<unknown>);
     if (!result.ok) continue;
-    check.loaded.set(id, { id, type, settings: result.data, connector, file: origin.file, baseDir: path.resolve(path.dirname(origin.file)) });
+    check.loaded.set(id, { id, type, settings: result.data, connector, file: origin.file, baseDir: path.resolve(path.dirname(origin.file)), ...(quality ? { quality } : {}) });
   }
   return check;
 }

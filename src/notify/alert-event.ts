@@ -13,9 +13,10 @@ export interface AlertEvent {
   id: string;
   /**
    * A transition between health states, a reminder while a KPI stays in a bad state,
-   * or a KR push the sanity guard held (`suggestion` then says why and how to release it).
+   * a KR push the sanity guard held (`suggestion` then says why and how to release it),
+   * or a sync refused by its data quality gate (`suggestion` says what was wrong).
    */
-  type: 'health.transition' | 'health.repeat' | 'push.held';
+  type: 'health.transition' | 'health.repeat' | 'push.held' | 'quality.failed';
   /** When the transition happened (ISO instant): not when this attempt is made. */
   createdAt: string;
   kpi: AlertKpi;

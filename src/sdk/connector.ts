@@ -66,6 +66,12 @@ export interface Diagnostics {
   count(name: string, n?: number): void;
   /** The source's own API usage figures (e.g. Salesforce Sforce-Limit-Info). */
   apiUsage(used: number, limit: number): void;
+  /**
+   * A likely cause of the rejects, in words the operator can act on ("the rejected
+   * numbers use \",\" for thousands: set thousands: \",\""). Kept with the run and quoted
+   * when a data quality gate refuses it. The same hint twice is kept once.
+   */
+  hint(text: string): void;
 }
 
 export interface ConnectorContext {

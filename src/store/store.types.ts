@@ -24,6 +24,8 @@ export interface SyncRun {
   rejects?: { where: number | string; reason: string }[];
   counters?: Record<string, number>;
   apiUsage?: { used: number; limit: number };
+  /** Likely causes of the rejects, from the connector (Diagnostics.hint). */
+  hints?: string[];
   error?: { code: string; message: string };
 }
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedKpi } from '../config/catalog.ts';
 import { normalize } from '../domain/normalize.ts';
+import { qualityVerdict, type ReadCounts } from '../domain/quality.ts';
 import { currentWindow, periodEnd, periodStart, previousPeriod } from '../domain/periods.ts';
 import type { Datapoint } from '../domain/types.ts';
 import { KsError, toKsError, type SyncWindow } from '../sdk/index.ts';
 import type { BackfillProgress, SyncRun } from '../store/store.ts';
 import { abortedError, isAbort } from './aborted.ts';
 import { faultPoint } from './fault-point.ts';
-import { planSync, syncStateQuery } from './plan/sync-plan.ts';
+import { planRefusal, planSync, syncStateQuery } from './plan/sync-plan.ts';
 import { readRaw } from './read-raw.ts';
 import type { PlannedDatapoints } from './sync-environment.ts';
 import { RunDiagnostics } from './run-diagnostics.ts';
@@ -92,8 +93,15 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
     });
     for (const drop of dropped) diagnostics.reject(`value #${drop.index + 1}`, drop.reason);
     result.datapoints = inWindow(datapoints, window);
+    const verdict = kpi.gate && !kpi.formula ? qualityVerdict(kpi.gate, readCounts(diagnostics, read.raw.length)) : { pass: true as const };
     const state = await env.store.readSyncState(syncStateQuery(catalog, kpi));
     if (signal.aborted) throw abortedError(signal);
+    if (!verdict.pass) {
+      refuse(result, diagnostics, verdict.reason, env);
+      finish();
+      result.plan = planRefusal({ catalog, kpi, state, run, now: started, period: judgedPeriodOf(kpi, window, started), reason: run.error!.message });
+      return result;
+    }
     run.status = 'ok';
     if (mode === 'current') result.judgedPeriod = judgedPeriodOf(kpi, window, started);
     if (result.datapoints.length === 0 && diagnostics.rejected > 0 && kpi.formula) {
@@ -125,6 +133,27 @@ export async function planSyncRun(request: SyncRequest, env: SyncEnvironment): P
     finish();
   }
   return result;
+}
+
+/**
+ * What the run used and rejected, as its connector counted them (rows for a file,
+ * values for an API). The share is of the rows in scope (used or rejected), never
+ * of the whole file: ten years of good history must not hide a month read wrong.
+ */
+function readCounts(diagnostics: RunDiagnostics, rawValues: number): ReadCounts {
+  const { counters, rejected } = diagnostics;
+  const used = counters.rowsMatched ?? rawValues;
+  return { read: used + rejected, used, rejected };
+}
+
+/** A run its data quality gate refused: it stores nothing, and says why, with the first rejected lines and the connector's hints. */
+function refuse(result: SyncResult, diagnostics: RunDiagnostics, reason: string, env: SyncEnvironment): void {
+  const first = diagnostics.rejects.slice(0, 3).map((r) => `${typeof r.where === 'number' ? `line ${r.where}` : r.where}: ${r.reason}`);
+  const message = [`data quality gate: ${reason}`, ...(first.length ? [`first rejected: ${first.join('; ')}`] : []), ...diagnostics.hints].join('; ');
+  result.error = new KsError('KS_ERR_QUALITY', message);
+  result.datapoints = [];
+  result.run.status = 'failed';
+  result.run.error = { code: 'KS_ERR_QUALITY', message: env.scrub(message) };
 }
 
 /** The closed period is a regular sync's first; the current one its last. */

@@ -34,6 +34,9 @@ connections:
   - id: local
     type: csv
     path: ./sales.csv
+    # One row of three is bad on purpose (the good ones must still be stored),
+    # which is past the built-in 5% gate.
+    quality: { maxRejectedPercent: 50 }
 kpis:
   - id: sales_today
     name: Sales today

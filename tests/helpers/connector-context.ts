@@ -9,6 +9,7 @@ export interface RecordingDiagnostics extends Diagnostics {
   rejects: Array<{ where: number | string; reason: string }>;
   counts: Record<string, number>;
   usage: Array<{ used: number; limit: number }>;
+  hints: string[];
 }
 
 export interface TestContext extends ConnectorContext {
@@ -35,10 +36,13 @@ function recordingDiagnostics(): RecordingDiagnostics {
   const rejects: RecordingDiagnostics['rejects'] = [];
   const counts: Record<string, number> = {};
   const usage: RecordingDiagnostics['usage'] = [];
+  const hints: string[] = [];
   return {
     rejects,
     counts,
     usage,
+    hints,
+    hint: (text) => void (hints.includes(text) || hints.push(text)),
     reject: (where, reason) => void rejects.push({ where, reason }),
     count: (name, n = 1) => void (counts[name] = (counts[name] ?? 0) + n),
     apiUsage: (used, limit) => void usage.push({ used, limit }),

@@ -24,6 +24,10 @@ export class RecordedDiagnostics implements Diagnostics {
   apiUsage(used: number, limit: number): void {
     this.usage = { used, limit };
   }
+  readonly hints: string[] = [];
+  hint(text: string): void {
+    if (!this.hints.includes(text)) this.hints.push(text);
+  }
 }
 
 const UNIT = { day: 'day', week: 'week', month: 'month', quarter: 'quarter' } as const;

@@ -58,13 +58,26 @@ describe('csv connector: aggregates', () => {
     expect(values).toEqual([{ value: 4, at: JAN }]);
   });
 
-  it('count with a column counts non-empty cells; without one, rows', async () => {
-    const file = tmpFile('blanks.csv', 'date,v\n2026-01-02,1\n2026-01-03,\n2026-01-04, \n2026-01-05,0\n');
-    const withColumn = await fetchCsv({ path: file }, { date: byDate, value: { column: 'v', aggregate: 'count' } });
-    const rows = await fetchCsv({ path: file }, { date: byDate, value: { aggregate: 'count' } });
-    expect(withColumn.values).toEqual([{ value: 2, at: JAN }]);
-    expect(withColumn.ctx.diagnostics.counts.blankValues).toBe(2);
-    expect(rows.values).toEqual([{ value: 4, at: JAN }]);
+  it('count counts the rows whose value parses, as sum sees them; count_rows counts every row', async () => {
+    const file = tmpFile('blanks.csv', 'date,v\n2026-01-02,1\n2026-01-03,\n2026-01-04, \n2026-01-05,0\n2026-01-06,12abc\n');
+    const counted = await fetchCsv({ path: file }, { date: byDate, value: { column: 'v', aggregate: 'count' } });
+    const summed = await fetchCsv({ path: file }, { date: byDate, value: { column: 'v', aggregate: 'sum' } });
+    const rows = await fetchCsv({ path: file }, { date: byDate, value: { aggregate: 'count_rows' } });
+    expect(counted.values).toEqual([{ value: 2, at: JAN }]);
+    expect(counted.ctx.diagnostics.counts.blankValues).toBe(2);
+    // "12abc" is rejected by both, with its line: count and sum agree about which rows exist.
+    expect(counted.ctx.diagnostics.rejects).toEqual(summed.ctx.diagnostics.rejects);
+    expect(counted.ctx.diagnostics.rejects).toEqual([{ where: 6, reason: 'not a number in column "v": "12abc"' }]);
+    expect(rows.values).toEqual([{ value: 5, at: JAN }]);
+  });
+
+  it('suggests the separators that would read the rejected numbers', async () => {
+    const file = tmpFile('us.csv', 'date,v\n2026-01-02,"1,387.79"\n2026-01-03,"12,000.5"\n');
+    const { ctx } = await fetchCsv({ path: file }, { date: byDate, value: { column: 'v', aggregate: 'sum' } });
+    expect(ctx.diagnostics.hints).toEqual(['the rejected numbers look like they use "," for thousands and "." for decimals: set decimal: "." and thousands: "," on the connection']);
+    const de = tmpFile('de.csv', 'date;v\n2026-01-02;1.387,79\n');
+    const german = await fetchCsv({ path: de, delimiter: ';' }, { date: byDate, value: { column: 'v', aggregate: 'sum' } });
+    expect(german.ctx.diagnostics.hints).toEqual(['the rejected numbers look like they use "." for thousands and "," for decimals: set decimal: "," and thousands: "." on the connection']);
   });
 });
 
@@ -108,7 +121,7 @@ describe('csv connector: filters', () => {
 
   it('matches a long in-list', async () => {
     const many = Array.from({ length: 20 }, (_, k) => `C${k}`);
-    const { values } = await fetchCsv(sales, { date: byDate, value: { aggregate: 'count' }, filter: [{ column: 'customer', in: many }] });
+    const { values } = await fetchCsv(sales, { date: byDate, value: { aggregate: 'count_rows' }, filter: [{ column: 'customer', in: many }] });
     expect(values.map((v) => v.value)).toEqual([3, 3, 3]);
   });
 });

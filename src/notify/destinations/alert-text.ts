@@ -69,6 +69,7 @@ export function distanceText(event: AlertEvent): string | undefined {
 /** One line that says what happened: `Churn rate is critical: 7.2% (was warn)`. */
 export function headline(event: AlertEvent): string {
   const name = event.kpi.name;
+  if (event.type === 'quality.failed') return `${name}: a sync was refused by its data quality gate`;
   const still = event.type === 'health.repeat' ? 'still ' : '';
   const value = event.value === undefined ? '' : `: ${formatValue(event.value, event.kpi.unit)}`;
   const was = event.type === 'health.repeat' || event.from === event.to ? '' : ` (was ${stateWords(event.from)})`;

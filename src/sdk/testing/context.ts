@@ -10,6 +10,7 @@ export interface RecordedDiagnostics extends Diagnostics {
   rejects: { where: number | string; reason: string }[];
   counters: Record<string, number>;
   usage: { used: number; limit: number }[];
+  hints: string[];
 }
 
 export function recordedDiagnostics(): RecordedDiagnostics {
@@ -17,7 +18,9 @@ export function recordedDiagnostics(): RecordedDiagnostics {
     rejects: [],
     counters: {},
     usage: [],
+    hints: [],
     reject: (where, reason) => void recorded.rejects.push({ where, reason }),
+    hint: (text) => void (recorded.hints.includes(text) || recorded.hints.push(text)),
     count: (name, n = 1) => void (recorded.counters[name] = (recorded.counters[name] ?? 0) + n),
     apiUsage: (used, limit) => void recorded.usage.push({ used, limit }),
   };

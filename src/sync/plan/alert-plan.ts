@@ -137,3 +137,20 @@ export function planHeldPushAlert(context: AlertContext, state: HealthState, pus
   event.suggestion = `A KR push of ${kpi.name} was held: ${reason}. Check the source, then release it with \`kpi-sync pushes approve ${pushId}\`.`;
   return entriesFor(event, routes, 'warn', now);
 }
+
+/**
+ * The alert a run refused by its data quality gate raises: to the routes that want
+ * warnings for this KPI, once per KPI and period (a failure that repeats on every
+ * sync of the day is one alert, not ninety-six), with the counts and first rejected
+ * lines in the suggestion.
+ */
+export function planQualityAlert(context: AlertContext, state: HealthState, period: string, reason: string): OutboxEntry[] {
+  const { catalog, kpi, now } = context;
+  const routes = catalog.alerts.routes.filter((route) => routeMatches(route, kpi) && route.notify.includes('warn'));
+  if (routes.length === 0) return [];
+  const transition: HealthTransition = { kpi: kpi.id, from: state, to: state, period, at: now.toISOString() };
+  const event = buildEvent(context, transition, 'quality.failed', context.state.episodeStart);
+  event.id = `evt_${hash('quality.failed', kpi.id, String(Date.parse(period)))}`;
+  event.suggestion = `A sync of ${kpi.name} was refused by its data quality gate and stored nothing (the previous values stay in force): ${reason}`;
+  return entriesFor(event, routes, 'warn', now);
+}

@@ -3,7 +3,7 @@ import { routeMatches } from '../../domain/alert-routing.ts';
 import { evaluateHealth } from '../../domain/health.ts';
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../../domain/types.ts';
 import type { BackfillProgress, OutboxEntry, SyncCommit, SyncRun, SyncState, SyncStateQuery } from '../../store/store.ts';
-import { planHeldPushAlert, planRepeatAlerts, planTransitionAlerts, TREND_POINTS, type AlertContext } from './alert-plan.ts';
+import { planHeldPushAlert, planQualityAlert, planRepeatAlerts, planTransitionAlerts, TREND_POINTS, type AlertContext } from './alert-plan.ts';
 import { planProgress } from './push-plan.ts';
 
 /** What a sync reads of a KPI's stored state: enough for the trend and the push guard's previous value. */
@@ -137,4 +137,12 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   if (input.cursor) plan.commit.cursor = input.cursor;
   if (input.backfill) plan.commit.backfill = input.backfill;
   return plan;
+}
+
+/** What a run refused by its data quality gate writes: its failed run record and the alert, nothing else. */
+export function planRefusal(input: { catalog: Catalog; kpi: LoadedKpi; state: SyncState; run: SyncRun; now: Date; period: string; reason: string }): SyncPlan {
+  const { catalog, kpi, state, run, now } = input;
+  const context: AlertContext = { catalog, kpi, state, recent: mergeRecent(state.recent, []), now };
+  const alerts = planQualityAlert(context, state.health?.state ?? 'no_data', input.period, input.reason);
+  return { commit: { kpi: kpi.id, run, ...(alerts.length > 0 ? { outbox: alerts } : {}) }, alerts, progress: [], pushes: [], held: [] };
 }

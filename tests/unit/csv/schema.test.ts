@@ -81,9 +81,11 @@ describe('querySchema', () => {
     });
   });
 
-  it('needs a value column except for count', () => {
-    expect(querySchema.safeParse({ value: { aggregate: 'count' } }).success).toBe(true);
-    expect(issues(querySchema.safeParse({ value: { aggregate: 'sum' } }))).toEqual(['value.column: value.column is required unless aggregate is count']);
+  it('needs a value column except for count_rows', () => {
+    expect(querySchema.safeParse({ value: { aggregate: 'count_rows' } }).success).toBe(true);
+    const needsColumn = 'value.column: value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)';
+    expect(issues(querySchema.safeParse({ value: { aggregate: 'sum' } }))).toEqual([needsColumn]);
+    expect(issues(querySchema.safeParse({ value: { aggregate: 'count' } }))).toEqual([needsColumn]);
   });
 
   it('takes columns by name or 1-based number', () => {
@@ -93,13 +95,13 @@ describe('querySchema', () => {
   });
 
   it('needs a condition in every filter and rejects unknown keys', () => {
-    expect(issues(querySchema.safeParse({ value: { aggregate: 'count' }, filter: [{ column: 'region' }] }))).toEqual([
+    expect(issues(querySchema.safeParse({ value: { aggregate: 'count_rows' }, filter: [{ column: 'region' }] }))).toEqual([
       'filter.0: a filter needs at least one of equals, notEquals, in, min, max',
     ]);
-    expect(querySchema.safeParse({ value: { aggregate: 'count' }, filter: [{ column: 'region', equal: 'EMEA' }] }).success).toBe(false);
-    expect(querySchema.safeParse({ value: { aggregate: 'count' }, filter: [{ column: 'region', in: [] }] }).success).toBe(false);
+    expect(querySchema.safeParse({ value: { aggregate: 'count_rows' }, filter: [{ column: 'region', equal: 'EMEA' }] }).success).toBe(false);
+    expect(querySchema.safeParse({ value: { aggregate: 'count_rows' }, filter: [{ column: 'region', in: [] }] }).success).toBe(false);
     expect(
-      querySchema.safeParse({ value: { aggregate: 'count' }, filter: [{ column: 'region', in: ['EMEA', 3], notEquals: 'x', min: 1, max: 2 }] }).success,
+      querySchema.safeParse({ value: { aggregate: 'count_rows' }, filter: [{ column: 'region', in: ['EMEA', 3], notEquals: 'x', min: 1, max: 2 }] }).success,
     ).toBe(true);
   });
 });
