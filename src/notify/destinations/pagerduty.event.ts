@@ -44,6 +44,7 @@ const SEVERITY: Record<Exclude<HealthState, 'ok'>, PagerdutyPayload['severity']>
 };
 
 export function pagerdutyEvent(event: AlertEvent, routingKey: string): PagerdutyEvent {
+  if (event.type === 'alert.test') return testEvent(event, routingKey);
   if (event.to === 'ok') return { routing_key: routingKey, event_action: 'resolve', dedup_key: event.episode };
   const outside = distanceText(event);
   const summary = outside ? `${headline(event)}; ${outside}` : headline(event);
@@ -68,6 +69,30 @@ export function pagerdutyEvent(event: AlertEvent, routingKey: string): Pagerduty
     body.links = [{ href: event.link, text: `${event.kpi.name} in kpi-sync` }];
   }
   return body;
+}
+
+/**
+ * `kpi-sync alerts test`: an info-severity trigger, marked as a test in its summary,
+ * under a dedup key of its own (`test:<event id>`: KPI ids hold no ":", so it never
+ * updates or resolves a real incident, and a real one never absorbs it).
+ */
+function testEvent(event: AlertEvent, routingKey: string): PagerdutyEvent {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: event.episode,
+    payload: {
+      summary: clip(`[TEST] ${headline(event)}: no KPI changed, nothing to do`, SUMMARY_CHARS),
+      timestamp: event.createdAt,
+      severity: 'info',
+      source: event.host ?? PAGERDUTY_SOURCE,
+      component: PAGERDUTY_SOURCE,
+      group: 'test',
+      class: 'kpi-sync-test',
+      custom_details: { test: true, host: event.host, note: event.suggestion, event_id: event.id, event_type: event.type },
+    },
+    client: PAGERDUTY_SOURCE,
+  };
 }
 
 /** Everything a responder needs in the incident, flat where PagerDuty shows it as a table. */
