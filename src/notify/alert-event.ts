@@ -14,9 +14,14 @@ export interface AlertEvent {
   /**
    * A transition between health states, a reminder while a KPI stays in a bad state,
    * a KR push the sanity guard held (`suggestion` then says why and how to release it),
-   * or a sync refused by its data quality gate (`suggestion` says what was wrong).
+   * a sync refused by its data quality gate (`suggestion` says what was wrong),
+   * or a test an operator sent with `kpi-sync alerts test` (never stored, never about a real KPI).
    */
-  type: 'health.transition' | 'health.repeat' | 'push.held' | 'quality.failed';
+  type: 'health.transition' | 'health.repeat' | 'push.held' | 'quality.failed' | 'alert.test';
+  /** Only on `alert.test`: receivers can drop it without reading further. */
+  test?: true;
+  /** Only on `alert.test`: the machine that sent it. */
+  host?: string;
   /** When the transition happened (ISO instant): not when this attempt is made. */
   createdAt: string;
   kpi: AlertKpi;

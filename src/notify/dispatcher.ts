@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { backoffDelay } from '../sdk/retry.ts';
 import { faultPoint } from '../sync/fault-point.ts';
-import type { OutboxEntry, Store } from '../store/store.ts';
+import type { OutboxEntry, Silence, Store } from '../store/store.ts';
 import { DEFAULT_DELIVERY_POLICY, type Deliverer, type DeliveryPolicy, type DeliveryResult } from './delivery.ts';
+import { silencedNote, silenceFor } from './silences.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -23,6 +24,8 @@ export interface TickSummary {
   failed: number;
   dead: number;
   held: number;
+  /** Alerts a silence matched: recorded as `silenced`, not sent. */
+  silenced: number;
 }
 
 /**
@@ -30,7 +33,8 @@ export interface TickSummary {
  * is rescheduled with exponential backoff and jitter (or the receiver's
  * Retry-After, whichever is later) under the same event id, a permanent failure
  * is kept as `failed` with the response, and anything older than the maximum
- * age is dead-lettered. It runs on its own timer: syncing never waits for it.
+ * age is dead-lettered. An alert an operator's silence matches is recorded as
+ * `silenced` instead of sent. It runs on its own timer: syncing never waits for it.
  */
 export class Dispatcher {
   private readonly options: DispatcherOptions;
@@ -82,22 +86,37 @@ export class Dispatcher {
   }
 
   private async deliverDue(): Promise<TickSummary> {
-    const summary: TickSummary = { delivered: 0, retried: 0, failed: 0, dead: 0, held: 0 };
-    const due = await this.options.store.dueOutbox(this.now().toISOString(), this.policy.batchSize);
+    const summary: TickSummary = { delivered: 0, retried: 0, failed: 0, dead: 0, held: 0, silenced: 0 };
+    const now = this.now().toISOString();
+    const due = await this.options.store.dueOutbox(now, this.policy.batchSize);
     const deliverers = this.options.deliverers();
     // Read once a pass; a destination disabled during the pass is added, so its later entries wait too.
     const disabled: Map<string, unknown> = due.length > 0 ? await this.options.store.disabledDestinations() : new Map();
+    // Also once a pass: a silence added mid-pass applies from the next one.
+    const silences = due.some((entry) => entry.channel === 'alert') ? await this.options.store.listSilences({ endsAfter: now }) : [];
     for (const entry of due) {
       if (this.abort.signal.aborted) break;
-      summary[await this.deliverOne(entry, deliverers, disabled)] += 1;
+      summary[await this.deliverOne(entry, deliverers, disabled, silences)] += 1;
     }
     return summary;
   }
 
-  private async deliverOne(entry: OutboxEntry, deliverers: ReadonlyMap<string, Deliverer>, disabled: Map<string, unknown>): Promise<keyof TickSummary> {
+  private async deliverOne(
+    entry: OutboxEntry,
+    deliverers: ReadonlyMap<string, Deliverer>,
+    disabled: Map<string, unknown>,
+    silences: readonly Silence[],
+  ): Promise<keyof TickSummary> {
     const { store, logger } = this.options;
     const now = this.now();
     const log = logger.child({ outbox: entry.id, event: entry.eventId, destination: entry.destination });
+    // First: an operator's "do not send" wins over every other outcome, a dead letter included.
+    const silence = silenceFor(entry, silences, now.getTime());
+    if (silence) {
+      await store.updateOutbox({ ...entry, status: 'silenced', lastError: silencedNote(silence) });
+      log.info({ silence: silence.id }, 'alert silenced: recorded, not sent');
+      return 'silenced';
+    }
     const age = now.getTime() - Date.parse(entry.createdAt);
     if (age > this.policy.maxAgeMs) {
       await store.updateOutbox({ ...entry, status: 'dead', lastError: `${entry.lastError ? `${entry.lastError}; ` : ''}not delivered within ${Math.round(this.policy.maxAgeMs / 60_000)} min` });

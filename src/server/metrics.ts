@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PACKAGE_VERSION } from '../app/package-info.ts';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
 import type { HealthState } from '../domain/types.ts';
 import type { OutboxEntry, OutboxStatus, Store } from '../store/store.ts';
 import type { SyncResult } from '../sync/run-sync.ts';
+import { freshnessGauges } from './freshness-metrics.ts';
 
 /** What the SDK's HttpClient reports once per attempt (HttpClientOptions.onAttempt). */
 export interface HttpAttemptEvent {
@@ -20,6 +22,7 @@ export interface DeliverySummary {
   failed: number;
   dead: number;
   held: number;
+  silenced: number;
 }
 
 /**
@@ -28,6 +31,7 @@ export interface DeliverySummary {
  * for healthy.
  */
 export const HEALTH_VALUE: Record<HealthState, number> = { ok: 0, warn: 1, critical: 2, no_data: 3 };
+const HEALTH_STATES = Object.keys(HEALTH_VALUE) as HealthState[];
 
 /** Statuses counted for the outbox gauge; `delivered` grows without bound and is counted by `kpi_sync_outbox_deliveries_total`. */
 const OUTBOX_GAUGED: OutboxStatus[] = ['pending', 'failed', 'dead'];
@@ -41,7 +45,7 @@ export interface Metrics {
   onHttpAttempt(connectionId: string): (event: HttpAttemptEvent) => void;
   /** Counts the outcome of one dispatcher pass. */
   observeDeliveries(summary: DeliverySummary): void;
-  /** Latest value, health and KR progress from the store; called on every scrape. */
+  /** Latest value, health, KR progress, last success and connection state from the store; called on every scrape. */
   refreshBusinessGauges(catalog: Catalog, store: Store): Promise<void>;
   /** Outbox depth by channel and status; called on every scrape. */
   refreshOutboxGauges(store: Store): Promise<void>;
@@ -115,7 +119,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const deliveries = new Counter({
     name: 'kpi_sync_outbox_deliveries_total',
-    help: 'Outbox delivery attempts by outcome (delivered, retried, failed, dead, held).',
+    help: 'Outbox delivery attempts by outcome (delivered, retried, failed, dead, held, silenced).',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -131,6 +135,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['kpi'] as const,
     registers,
   });
+  const kpiHealthState = new Gauge({
+    name: 'kpi_health_state',
+    help: 'Health of each KPI as a state set: one series per state (ok, warn, critical, no_data), 1 for the current state and 0 for the others.',
+    labelNames: ['kpi', 'state'] as const,
+    registers,
+  });
+  const buildInfo = new Gauge({
+    name: 'kpi_sync_build_info',
+    help: 'Always 1; the labels say which kpi-sync version runs on which Node.js.',
+    labelNames: ['version', 'node'] as const,
+    registers,
+  });
+  buildInfo.set({ version: PACKAGE_VERSION, node: process.version }, 1);
+  const freshness = freshnessGauges(registers);
   const krProgressGauge = new Gauge({
     name: 'kr_progress',
     help: 'Progress of each Key Result, 0..1.',
@@ -166,7 +184,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       };
     },
     observeDeliveries(summary) {
-      for (const outcome of ['delivered', 'retried', 'failed', 'dead', 'held'] as const) {
+      for (const outcome of ['delivered', 'retried', 'failed', 'dead', 'held', 'silenced'] as const) {
         if (summary[outcome] > 0) deliveries.inc({ outcome }, summary[outcome]);
       }
     },
@@ -186,12 +204,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         const progress = await store.latestProgress(kr.id);
         if (progress) krs.push([{ objective: objective.id, kr: kr.id }, progress.progress, progress.expected]);
       }
+      const applyFreshness = await freshness.read(catalog, store);
+      applyFreshness();
       kpiValue.reset();
       kpiHealth.reset();
+      kpiHealthState.reset();
       krProgressGauge.reset();
       krExpected.reset();
       for (const [labels, value] of values) kpiValue.set(labels, value);
-      for (const [kpi, value] of healths) kpiHealth.set({ kpi }, value);
+      for (const [kpi, value] of healths) {
+        kpiHealth.set({ kpi }, value);
+        for (const state of HEALTH_STATES) kpiHealthState.set({ kpi, state }, HEALTH_VALUE[state] === value ? 1 : 0);
+      }
       for (const [labels, progress, expected] of krs) {
         krProgressGauge.set(labels, progress);
         krExpected.set(labels, expected);

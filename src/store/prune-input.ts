@@ -41,9 +41,12 @@ export function interruptedRun(run: SyncRun, now: string): SyncRun {
   return { ...run, status: 'failed', finishedAt: now, error: { code: 'KS_ERR_INTERRUPTED', message: INTERRUPTED_MESSAGE } };
 }
 
-/** A delivered entry whose delivery (creation when deliveredAt is unset or unreadable) and creation are before `ms`. */
+/**
+ * A delivered or silenced entry whose delivery (creation when deliveredAt is unset or
+ * unreadable: a silenced entry never has one) and creation are before `ms`.
+ */
 export function deliveredBefore(entry: OutboxEntry, ms: number): boolean {
-  if (entry.status !== 'delivered') return false;
+  if (entry.status !== 'delivered' && entry.status !== 'silenced') return false;
   const created = Date.parse(entry.createdAt);
   const delivered = entry.deliveredAt === undefined ? Number.NaN : Date.parse(entry.deliveredAt);
   return created < ms && (Number.isNaN(delivered) ? created : delivered) < ms;

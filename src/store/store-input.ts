@@ -1,12 +1,12 @@
 import { KsError } from '../sdk/errors.ts';
-import type { OutboxEntry, OutboxStatus, SyncCommit } from './store.ts';
+import { OUTBOX_STATUSES, type OutboxEntry, type OutboxStatus, type Silence, type SyncCommit } from './store.ts';
 
 /**
  * Argument checks every Store adapter makes the same way, so both reject the same
  * bad input with the same message (the contract suite relies on it).
  */
 
-const STATUSES: ReadonlySet<OutboxStatus> = new Set(['pending', 'held', 'delivered', 'failed', 'dead']);
+const STATUSES: ReadonlySet<OutboxStatus> = new Set(OUTBOX_STATUSES);
 const CHANNELS: ReadonlySet<OutboxEntry['channel']> = new Set(['alert', 'push']);
 
 /** A bad argument from the caller: a bug upstream, so KS_ERR_INTERNAL and never retried. */
@@ -66,4 +66,22 @@ export function checkSyncCommit(commit: SyncCommit): void {
     instant(op, 'run startedAt', run.startedAt);
     if (run.kpi !== commit.kpi) throw invalidInput(op, `run "${run.id}" is for KPI "${run.kpi}", not "${commit.kpi}"`);
   }
+}
+
+/** Returns the silence's startsAt and endsAt as epoch ms. */
+export function checkSilence(operation: string, silence: Silence): { startsMs: number; endsMs: number } {
+  const startsMs = instant(operation, 'startsAt', silence.startsAt);
+  const endsMs = instant(operation, 'endsAt', silence.endsAt);
+  if (!silence.id) throw invalidInput(operation, 'a silence needs an id');
+  const { kpi, category } = silence.matcher ?? {};
+  if (Boolean(kpi) === Boolean(category)) throw invalidInput(operation, `silence "${silence.id}" must match exactly one of a KPI or a category`);
+  if (endsMs <= startsMs) throw invalidInput(operation, `silence "${silence.id}" ends (${silence.endsAt}) before it starts (${silence.startsAt})`);
+  if (!silence.reason?.trim() || !silence.createdBy?.trim()) throw invalidInput(operation, `silence "${silence.id}" needs a reason and who added it`);
+  return { startsMs, endsMs };
+}
+
+/** The silence ended at `at` (ms): endsAt and removedAt become `at`, unless it had already ended by then. */
+export function endedSilence(silence: Silence, at: string, atMs: number): Silence | undefined {
+  if (Date.parse(silence.endsAt) <= atMs) return undefined;
+  return { ...silence, endsAt: at, removedAt: at };
 }

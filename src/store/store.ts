@@ -8,6 +8,8 @@ import type {
   OutboxQuery,
   PruneOptions,
   PruneResult,
+  Silence,
+  SilenceQuery,
   SyncCommit,
   SyncCommitResult,
   SyncRun,
@@ -18,7 +20,7 @@ import type {
 } from './store.types.ts';
 
 export type * from './store.types.ts';
-export { lastPushKey } from './store.types.ts';
+export { lastPushKey, OUTBOX_STATUSES } from './store.types.ts';
 
 /**
  * Everything kpi-sync persists. Every adapter (SQLite in embedded mode, Postgres for
@@ -65,6 +67,12 @@ export interface Store {
   saveRun(run: SyncRun): Promise<void>;
   /** Most recent first. */
   listRuns(query?: { kpi?: string; limit?: number }): Promise<SyncRun[]>;
+  /**
+   * KPI id → finishedAt (as written) of its latest `ok` run by instant, recorded by
+   * every write of an ok run (saveRun, commitSync) and kept when pruneHistory deletes
+   * the run: "when did this KPI last sync" must not vanish while it keeps failing.
+   */
+  lastSuccessfulSyncs(): Promise<Map<string, string>>;
 
   // ── typed bookkeeping ───────────────────────────────────────────────────────
   /** A connector's own incremental state for one KPI (written through commitSync). */
@@ -85,6 +93,18 @@ export interface Store {
   getConnectionState(scope: string, key: string, now: string): Promise<unknown>;
   setConnectionState(scope: string, key: string, entry: ConnectionStateEntry | undefined): Promise<void>;
 
+  // ── silences ───────────────────────────────────────────────────────────────
+  /** Adds a silence; an id already present is left as it is. Returns whether it was new. */
+  addSilence(silence: Silence): Promise<boolean>;
+  /** Silences that end after `query.endsAfter`, newest start first (then by id). */
+  listSilences(query: SilenceQuery): Promise<Silence[]>;
+  /**
+   * Ends a silence at `at`: endsAt becomes `at` and removedAt is set; it is kept for
+   * the listing. One that had already ended by `at` is left as it is. Returns the
+   * silence as stored afterwards, or undefined when no silence has this id.
+   */
+  removeSilence(id: string, at: string): Promise<Silence | undefined>;
+
   // ── outbox ─────────────────────────────────────────────────────────────────
   /** Adds entries; an id already present is left as it is (idempotent). Returns how many were new. */
   enqueueOutbox(entries: OutboxEntry[]): Promise<number>;
@@ -104,9 +124,9 @@ export interface Store {
    * 2. every remaining run still `running` that started before `abandonedBefore`
    *    becomes `failed` with finishedAt `now` and error KS_ERR_INTERRUPTED (written by
    *    an older kpi-sync that saved runs before they finished, whose process died).
-   * 3. outbox entries with status `delivered` whose deliveredAt (createdAt when it is
-   *    unset) and createdAt are before `deliveredBefore` are deleted. Pending, held,
-   *    failed and dead entries are never deleted: operators act on those.
+   * 3. outbox entries with status `delivered` or `silenced` whose deliveredAt (createdAt
+   *    when it is unset) and createdAt are before `deliveredBefore` are deleted. Pending,
+   *    held, failed and dead entries are never deleted: operators act on those.
    * Works in bounded batches, so other writers interleave; safe to run from several
    * processes, and idempotent. Returns what it changed.
    */

@@ -29,8 +29,14 @@ export interface SyncRun {
   error?: { code: string; message: string };
 }
 
-/** `held`: waiting for an operator (a KR push the sanity guard stopped); never handed to the dispatcher. */
-export type OutboxStatus = 'pending' | 'held' | 'delivered' | 'failed' | 'dead';
+/**
+ * `held`: waiting for an operator (a KR push the sanity guard stopped); never handed to the dispatcher.
+ * `silenced`: an alert a silence matched when it was due; recorded, never sent (terminal, like `delivered`).
+ */
+export type OutboxStatus = 'pending' | 'held' | 'delivered' | 'failed' | 'dead' | 'silenced';
+
+/** Every outbox status, for the places that list or validate them. */
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'held', 'delivered', 'failed', 'dead', 'silenced'];
 
 /**
  * One message for one destination, written in the same transaction as the change
@@ -99,6 +105,33 @@ export interface BackfillProgress {
   to: string;
   done: string;
   updatedAt: string;
+}
+
+/**
+ * An operator's silence (Alertmanager's): alerts about the KPIs it matches are
+ * recorded as `silenced` instead of sent while it is active, from `startsAt` until
+ * `endsAt`. Removing one ends it early; it is kept, so the listing shows who ended what.
+ */
+export interface Silence {
+  /** Unique; chosen by the caller. */
+  id: string;
+  /** One KPI id or one category: exactly one of the two. */
+  matcher: SilenceMatcher;
+  startsAt: string;
+  endsAt: string;
+  /** Why, in the operator's words. */
+  reason: string;
+  /** Who added it. */
+  createdBy: string;
+  /** Set when an operator ended it before its time (`endsAt` is then that instant). */
+  removedAt?: string;
+}
+
+export type SilenceMatcher = { kpi: string; category?: never } | { category: string; kpi?: never };
+
+export interface SilenceQuery {
+  /** Only silences that end after this instant (ISO): active ones, and those that ended since. */
+  endsAfter: string;
 }
 
 /** Why a destination was disabled (a 410 Gone). */
@@ -180,7 +213,7 @@ export interface SyncCommitResult extends UpsertResult {
 export interface PruneOptions {
   /** Runs that started before this are deleted, except the latest run of each KPI. */
   runsBefore: string;
-  /** Delivered outbox entries delivered (deliveredAt, else createdAt) before this are deleted. */
+  /** Delivered and silenced outbox entries delivered (deliveredAt, else createdAt) before this are deleted. */
   deliveredBefore: string;
   /** Runs still `running` that started before this are marked failed with KS_ERR_INTERRUPTED. */
   abandonedBefore: string;

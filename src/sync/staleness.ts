@@ -42,6 +42,7 @@ export async function checkStaleness(catalog: Catalog, store: Store, logger: Log
   return transitions;
 }
 
-function staleAfterOf(kpi: LoadedKpi): number {
+/** The KPI's staleness window in ms: `health.staleAfter`, else two of its intervals. */
+export function staleAfterOf(kpi: LoadedKpi): number {
   return kpi.health?.staleAfter ? parseDuration(kpi.health.staleAfter) : defaultStaleAfterMs(kpi.interval);
 }

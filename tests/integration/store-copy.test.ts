@@ -27,6 +27,7 @@ async function snapshot(store: Store) {
   out.outbox = (await store.listOutbox({ status: ['pending', 'held', 'failed', 'dead'] })).map((e) => [e.id, e.status]).sort();
   out.backfill = await store.getBackfillProgress('nps');
   out.disabled = [...(await store.disabledDestinations()).keys()];
+  out.silences = await store.listSilences({ endsAfter: '2000-01-01T00:00:00Z' });
   return out;
 }
 
@@ -44,6 +45,9 @@ describe('kpi-sync store copy', () => {
     ]);
     await embedded.saveBackfillProgress('nps', { from: '2025-01-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', done: '2026-03-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z' });
     await embedded.setDestinationDisabled('ops', { at: '2026-12-01T00:00:00.000Z', status: 410, reason: 'Gone' });
+    await embedded.addSilence({ id: 'sil_1', matcher: { kpi: 'mrr' }, startsAt: '2026-12-01T00:00:00.000Z', endsAt: '2026-12-01T02:00:00.000Z', reason: 'migration', createdBy: 'alice' });
+    // Silenced entries are finished, like delivered ones: they stay behind.
+    await embedded.enqueueOutbox([{ id: 'evt_s-ops', eventId: 'evt_s', channel: 'alert', destination: 'ops', payload: {}, status: 'silenced', attempts: 0, createdAt: '2026-12-01T00:00:00.000Z', nextAttemptAt: '2026-12-01T00:00:00.000Z' }]);
 
     const url = await postgres.server.createDatabase();
     const first = await runCli(['store', 'copy', '--from', db, '--to', url, '--config', config]);
@@ -54,6 +58,8 @@ describe('kpi-sync store copy', () => {
     const target = await openPostgresStore(url);
     stores.push(target);
     expect(await snapshot(target)).toEqual(await snapshot(embedded));
+    expect((await target.listSilences({ endsAfter: '2000-01-01T00:00:00Z' })).map((s) => s.id)).toEqual(['sil_1']);
+    expect(await target.getOutbox('evt_s-ops')).toBeUndefined();
 
     const second = await runCli(['store', 'copy', '--from', db, '--to', url, '--config', config]);
     expect(second.code).toBe(0);

@@ -1,7 +1,8 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KsError } from '../../src/sdk/errors.ts';
+import { migrate } from '../../src/store/postgres/migrate.ts';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { toPostgresStoreError } from '../../src/store/postgres/postgres-errors.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres.store.ts';
@@ -99,7 +100,7 @@ describe('Postgres store', () => {
     expect(relations.filter((r) => r.kind === 'v').map((r) => r.name)).toEqual(['kpi_datapoints', 'kpi_latest', 'kr_progress_latest', 'sync_runs']);
     expect(relations.filter((r) => r.kind === 'r').map((r) => r.name)).toEqual([
       'alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled',
-      'health', 'health_transitions', 'kr_progress', 'kr_push_last', 'outbox', 'runs', 'schema_migrations',
+      'health', 'health_transitions', 'kpi_last_success', 'kr_progress', 'kr_push_last', 'outbox', 'runs', 'schema_migrations', 'silences',
     ]);
 
     await stores[0]!.upsertDatapoints([dp('mrr', '2024-01-01T00:00:00+01:00', 1)]);
@@ -121,6 +122,17 @@ describe('Postgres store', () => {
       Array.from({ length: LATEST + 1 }, (_, i) => ({ version: i + 1 })),
     );
     expect(await sql(url, 'SELECT value FROM datapoints')).toEqual([{ value: 1 }]);
+  });
+
+  it('seeds each KPI\'s last success from the ok runs already stored when it adds the table', async () => {
+    const url = await server.createDatabase();
+    const pool = new Pool({ connectionString: url });
+    await migrate(pool, MIGRATIONS.slice(0, 3)).finally(() => pool.end()); // the release before the table
+    const runs = [['a', 'mrr', 'ok', '2024-03-01T10:00:00+01:00'], ['b', 'mrr', 'ok', '2024-03-01T09:30:00Z'], ['c', 'mrr', 'failed', '2024-03-02T00:00:00Z']];
+    for (const [id, kpi, status, finishedAt] of runs) {
+      await sql(url, "INSERT INTO runs (id, kpi, status, started_at, finished_at, record) VALUES ($1, $2, $3, '2024-03-01T00:00:00Z', $4, $5::jsonb)", [id, kpi, status, finishedAt, JSON.stringify({ id, kpi, status, finishedAt })]);
+    }
+    expect(await (await open(url)).lastSuccessfulSyncs()).toEqual(new Map([['mrr', '2024-03-01T09:30:00Z']]));
   });
 
   it('records a KR value and a transition once when several processes commit them at the same time', async () => {

@@ -56,7 +56,7 @@ describe('SQLite store', () => {
     const db = new Database(path, { readonly: true });
     expect(userVersion(db)).toBe(LATEST);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled', 'health', 'health_transitions', 'kr_progress', 'kr_push_last', 'outbox', 'sync_runs']);
+    expect(tables).toEqual(['alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled', 'health', 'health_transitions', 'kpi_last_success', 'kr_progress', 'kr_push_last', 'outbox', 'silences', 'sync_runs']);
     db.close();
     expect(logs.filter((l) => l.msg === 'store schema migrated')).toMatchObject([{ from: 0, to: LATEST }]);
   });
@@ -87,6 +87,24 @@ describe('SQLite store', () => {
     const check = new Database(path, { readonly: true });
     expect(userVersion(check)).toBe(LATEST + 1);
     check.close();
+  });
+
+  it('seeds each KPI\'s last success from the ok runs already stored when it adds the table', async () => {
+    const db = new Database(join(dir, 'seed.db'));
+    migrate(db, MIGRATIONS.slice(0, 5)); // the release before the table
+    const put = db.prepare('INSERT INTO sync_runs (id, kpi, status, started_at, started_ms, record) VALUES (?, ?, ?, ?, 0, ?)');
+    const runs = [
+      { id: 'a', kpi: 'mrr', status: 'ok', finishedAt: '2024-03-01T10:00:00+01:00' }, // 09:00Z
+      { id: 'b', kpi: 'mrr', status: 'ok', finishedAt: '2024-03-01T09:30:00Z' },
+      { id: 'c', kpi: 'mrr', status: 'failed', finishedAt: '2024-03-02T00:00:00Z' },
+      { id: 'd', kpi: 'churn', status: 'ok' },
+    ];
+    for (const r of runs) put.run(r.id, r.kpi, r.status, '2024-03-01T00:00:00Z', JSON.stringify({ ...r, startedAt: '2024-03-01T00:00:00Z' }));
+    db.close();
+
+    const store = await openSqliteStore(db.name);
+    expect(await store.lastSuccessfulSyncs()).toEqual(new Map([['mrr', '2024-03-01T09:30:00Z']]));
+    await store.close();
   });
 
   it('applies each migration in its own transaction and rolls a failing one back', () => {

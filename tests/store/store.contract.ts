@@ -6,6 +6,8 @@ import { defineOutboxContract } from './outbox.contract.ts';
 import { defineRecordContract } from './records.contract.ts';
 import { defineRetentionContract } from './retention.contract.ts';
 import { defineBookkeepingContract } from './bookkeeping.contract.ts';
+import { defineLastSuccessContract } from './last-success.contract.ts';
+import { defineSilenceContract } from './silences.contract.ts';
 import { defineSyncCommitContract } from './sync-commit.contract.ts';
 
 /**
@@ -44,6 +46,8 @@ export function defineStoreContractTests(name: string, factory: () => Promise<St
     defineRetentionContract(() => store);
     defineSyncCommitContract(() => store);
     defineBookkeepingContract(() => store);
+    defineSilenceContract(() => store);
+    defineLastSuccessContract(() => store);
 
     describe('lifecycle', () => {
       it('keeps everything across close and reopen', async () => {

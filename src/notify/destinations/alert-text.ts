@@ -68,6 +68,7 @@ export function distanceText(event: AlertEvent): string | undefined {
 
 /** One line that says what happened: `Churn rate is critical: 7.2% (was warn)`. */
 export function headline(event: AlertEvent): string {
+  if (event.type === 'alert.test') return `Test alert from kpi-sync on ${event.host ?? 'an unnamed host'}`;
   const name = event.kpi.name;
   if (event.type === 'quality.failed') return `${name}: a sync was refused by its data quality gate`;
   const still = event.type === 'health.repeat' ? 'still ' : '';

@@ -44,6 +44,8 @@ const SEVERITY: Record<Exclude<HealthState, 'ok'>, PagerdutyPayload['severity']>
 };
 
 export function pagerdutyEvent(event: AlertEvent, routingKey: string): PagerdutyEvent {
+  if (event.type === 'alert.test') return testEvent(event, routingKey);
+  if (event.type === 'quality.failed' || event.type === 'push.held') return noticeEvent(event, routingKey);
   if (event.to === 'ok') return { routing_key: routingKey, event_action: 'resolve', dedup_key: event.episode };
   const outside = distanceText(event);
   const summary = outside ? `${headline(event)}; ${outside}` : headline(event);
@@ -67,6 +69,59 @@ export function pagerdutyEvent(event: AlertEvent, routingKey: string): Pagerduty
     body.client_url = event.link;
     body.links = [{ href: event.link, text: `${event.kpi.name} in kpi-sync` }];
   }
+  return body;
+}
+
+/**
+ * `kpi-sync alerts test`: an info-severity trigger, marked as a test in its summary,
+ * under a dedup key of its own (`test:<event id>`: KPI ids hold no ":", so it never
+ * updates or resolves a real incident, and a real one never absorbs it).
+ */
+function testEvent(event: AlertEvent, routingKey: string): PagerdutyEvent {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: event.episode,
+    payload: {
+      summary: clip(`[TEST] ${headline(event)}: no KPI changed, nothing to do`, SUMMARY_CHARS),
+      timestamp: event.createdAt,
+      severity: 'info',
+      source: event.host ?? PAGERDUTY_SOURCE,
+      component: PAGERDUTY_SOURCE,
+      group: 'test',
+      class: 'kpi-sync-test',
+      custom_details: { test: true, host: event.host, note: event.suggestion, event_id: event.id, event_type: event.type },
+    },
+    client: PAGERDUTY_SOURCE,
+  };
+}
+
+/**
+ * A refused sync or a held KR push: something to look at whatever the KPI's health,
+ * so always a warning trigger, under a dedup key of its own (`quality.failed:<event
+ * id>`; KPI ids hold no ":"). Under the KPI's episode key a KPI in ok health would
+ * turn it into a resolve of nothing, and a KPI in breach would fold it into that
+ * incident.
+ */
+function noticeEvent(event: AlertEvent, routingKey: string): PagerdutyEvent {
+  const summary = event.suggestion ? `${headline(event)}: ${event.suggestion}` : headline(event);
+  const body: PagerdutyEvent = {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: `${event.type}:${event.id}`,
+    payload: {
+      summary: clip(summary, SUMMARY_CHARS),
+      timestamp: event.createdAt,
+      severity: 'warning',
+      source: PAGERDUTY_SOURCE,
+      component: event.kpi.id,
+      group: event.kpi.category,
+      class: event.type === 'quality.failed' ? 'kpi-data-quality' : 'kpi-push-held',
+      custom_details: customDetails(event),
+    },
+    client: PAGERDUTY_SOURCE,
+  };
+  if (event.link) body.client_url = event.link;
   return body;
 }
 

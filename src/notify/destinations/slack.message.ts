@@ -26,6 +26,7 @@ export interface SlackMessageOptions {
 }
 
 export function slackMessage(event: AlertEvent, options: SlackMessageOptions = {}): SlackMessage {
+  if (event.type === 'alert.test') return testMessage(event);
   const { kpi } = event;
   const emoji = stateEmoji(event.to);
   const title = headline(event);
@@ -52,6 +53,17 @@ export function slackMessage(event: AlertEvent, options: SlackMessageOptions = {
   blocks.push({ type: 'context', elements: context.map((c) => mrkdwn(clip(c, FIELD_CHARS))) });
 
   return { text: `${emoji} ${escape(title)}`, blocks };
+}
+
+/** A test says so in the notification itself, so nobody starts looking for a KPI. */
+function testMessage(event: AlertEvent): SlackMessage {
+  const title = `🧪 TEST: ${escape(headline(event))}`;
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: mrkdwn(clip(`*${title}*`, SECTION_CHARS)) },
+    { type: 'section', text: mrkdwn(clip(escape(event.suggestion ?? 'No KPI changed.'), SECTION_CHARS)) },
+    { type: 'context', elements: [mrkdwn(clip(`kpi-sync test · event \`${escape(event.id)}\``, FIELD_CHARS))] },
+  ];
+  return { text: title, blocks };
 }
 
 function field(label: string, value: string): string {

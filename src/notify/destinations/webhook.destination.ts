@@ -10,10 +10,11 @@ import type { WebhookDestinationConfig } from './schemas.ts';
  * The Standard Webhooks body: `{ type, timestamp, data }`, where `timestamp` is when
  * the transition happened and `data` the whole event
  * (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure).
- * Built once per attempt and signed as the exact bytes sent.
+ * A test (`kpi-sync alerts test`) also says `"test": true` at the top, where a
+ * receiver's router looks first. Built once per attempt and signed as the exact bytes sent.
  */
 export function webhookBody(event: AlertEvent): string {
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt, data: event });
+  return JSON.stringify({ type: event.type, timestamp: event.createdAt, ...(event.test ? { test: true } : {}), data: event });
 }
 
 /**

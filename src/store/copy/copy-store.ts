@@ -15,8 +15,9 @@ export interface CopyReport {
  * the Store interface only, so the target enforces its own rules. Idempotent: a second
  * copy writes nothing new — datapoints are upserts, transitions are identified by
  * KPI, instant and states, KR progress is appended only past the target's latest
- * record, outbox entries by id, bookkeeping by key. Sync runs stay behind: they are
- * history, not state.
+ * record, outbox entries by id, bookkeeping and silences by key. Sync runs stay behind:
+ * they are history, not state (so each KPI's last success is known again after its
+ * first ok run on the new store).
  */
 export async function copyStore(source: SqliteSource, target: Store, now: Date, onProgress: (what: string) => void = () => undefined): Promise<CopyReport> {
   const report: CopyReport = { datapoints: { written: 0, skipped: 0 }, healthRecords: 0, transitions: 0, progress: 0, bookkeeping: 0, outbox: 0 };
@@ -61,7 +62,9 @@ export async function copyStore(source: SqliteSource, target: Store, now: Date, 
   for (const { destination, disabled: why } of disabled) await target.setDestinationDisabled(destination, why);
   const states = source.connectionState(now.getTime());
   for (const { scope, key, value, expiresAt } of states) await target.setConnectionState(scope, key, { value, ...(expiresAt ? { expiresAt } : {}) });
-  report.bookkeeping = notified.length + pushes.length + cursors.length + backfills.length + disabled.length + states.length;
+  const silences = source.silences();
+  for (const silence of silences) await target.addSilence(silence);
+  report.bookkeeping = notified.length + pushes.length + cursors.length + backfills.length + disabled.length + states.length + silences.length;
 
   const undelivered = source.undelivered();
   for (let i = 0; i < undelivered.length; i += 500) report.outbox += await target.enqueueOutbox(undelivered.slice(i, i + 500));

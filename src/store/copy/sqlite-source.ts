@@ -3,7 +3,7 @@ import { KsError } from '../../sdk/errors.ts';
 import type { Datapoint, HealthRecord, HealthTransition, KrProgress } from '../../domain/types.ts';
 import { toDatapoint, type DatapointRow } from '../sqlite/datapoint.statements.ts';
 import { userVersion, MIGRATIONS } from '../sqlite/migrations.ts';
-import type { BackfillProgress, DestinationDisabled, LastPush, OutboxEntry } from '../store.ts';
+import type { BackfillProgress, DestinationDisabled, LastPush, OutboxEntry, Silence } from '../store.ts';
 
 /** Rows per datapoint batch read from the file: bounded memory for years of daily history. */
 export const COPY_BATCH = 5_000;
@@ -103,10 +103,15 @@ export class SqliteSource {
       .map((row) => ({ scope: row.scope, key: row.key, value: JSON.parse(row.value) as unknown, ...(row.expires_ms === null ? {} : { expiresAt: new Date(row.expires_ms).toISOString() }) }));
   }
 
+  /** Operators' silences, ended ones included (they are the record of who muted what). */
+  silences(): Silence[] {
+    return this.#db.prepare<[], { record: string }>('SELECT record FROM silences ORDER BY starts_ms, id').all().map((row) => JSON.parse(row.record) as Silence);
+  }
+
   /** Outbox entries not delivered yet: pending, held, failed and dead (an operator still acts on those). */
   undelivered(): OutboxEntry[] {
     return this.#db
-      .prepare<[], { record: string }>("SELECT record FROM outbox WHERE status <> 'delivered' ORDER BY created_ms, rowid")
+      .prepare<[], { record: string }>("SELECT record FROM outbox WHERE status NOT IN ('delivered', 'silenced') ORDER BY created_ms, rowid")
       .all()
       .map((row) => JSON.parse(row.record) as OutboxEntry);
   }

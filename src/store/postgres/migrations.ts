@@ -166,4 +166,38 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'views for dashboards and analysts',
     sql: VIEWS_SQL,
   },
+  {
+    version: 3,
+    name: 'silences',
+    sql: `
+      CREATE TABLE silences (
+        id         text PRIMARY KEY,
+        kpi        text,
+        category   text,
+        starts_at  timestamptz NOT NULL,
+        ends_at    timestamptz NOT NULL,
+        reason     text        NOT NULL,
+        created_by text        NOT NULL,
+        removed_at timestamptz,
+        record     jsonb       NOT NULL
+      );
+      CREATE INDEX silences_by_end ON silences (ends_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'last successful sync of each KPI',
+    // Kept apart from runs so retention cannot delete it; seeded from the ok runs still stored.
+    sql: `
+      CREATE TABLE kpi_last_success (
+        kpi             text PRIMARY KEY,
+        finished_at     timestamptz NOT NULL,
+        finished_at_iso text        NOT NULL
+      );
+      INSERT INTO kpi_last_success (kpi, finished_at, finished_at_iso)
+        SELECT DISTINCT ON (kpi) kpi, finished_at, record->>'finishedAt'
+        FROM runs WHERE status = 'ok' AND finished_at IS NOT NULL AND record->>'finishedAt' IS NOT NULL
+        ORDER BY kpi, finished_at DESC;
+    `,
+  },
 ];

@@ -11,6 +11,8 @@ import type {
   OutboxQuery,
   PruneOptions,
   PruneResult,
+  Silence,
+  SilenceQuery,
   Store,
   SyncCommit,
   SyncCommitResult,
@@ -20,7 +22,7 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../store.ts';
-import { checkLimit, checkOutboxEntry, checkSyncCommit, instant, invalidInput } from '../store-input.ts';
+import { checkLimit, checkOutboxEntry, checkSilence, checkSyncCommit, instant, invalidInput } from '../store-input.ts';
 import * as bookkeeping from './bookkeeping.ts';
 import * as datapoints from './datapoints.ts';
 import { migrate } from './migrate.ts';
@@ -30,6 +32,7 @@ import { createPool, inTransaction } from './postgres-pool.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-url.ts';
 import { pruneHistory } from './prune.ts';
 import * as records from './records.ts';
+import * as silences from './silences.ts';
 import { commitSyncRows } from './sync-commit.ts';
 import { readSyncState } from './sync-state.ts';
 
@@ -135,8 +138,17 @@ class PostgresStore implements Store {
   saveRun(run: SyncRun): Promise<void> {
     return this.#do('saveRun', () => {
       instant('saveRun', 'startedAt', run.startedAt);
-      return records.putRun(this.#pool, run);
+      if (!records.isSuccess(run)) return records.putRun(this.#pool, run);
+      // The run and its KPI's last success, together.
+      return inTransaction(this.#pool, async (client) => {
+        await records.putRun(client, run);
+        await records.putLastSuccess(client, run);
+      });
     });
+  }
+
+  lastSuccessfulSyncs(): Promise<Map<string, string>> {
+    return this.#do('lastSuccessfulSyncs', () => records.lastSuccesses(this.#pool));
   }
 
   listRuns(query: { kpi?: string; limit?: number } = {}): Promise<SyncRun[]> {
@@ -173,6 +185,24 @@ class PostgresStore implements Store {
     return this.#do('setConnectionState', () => {
       const expiresAt = entry?.expiresAt === undefined ? null : isoOf('setConnectionState', 'expiresAt', entry.expiresAt);
       return bookkeeping.putConnectionState(this.#pool, scope, key, entry, expiresAt);
+    });
+  }
+
+  addSilence(silence: Silence): Promise<boolean> {
+    return this.#do('addSilence', () => {
+      checkSilence('addSilence', silence);
+      return silences.insertSilence(this.#pool, silence);
+    });
+  }
+
+  listSilences(query: SilenceQuery): Promise<Silence[]> {
+    return this.#do('listSilences', () => silences.listSilences(this.#pool, isoOf('listSilences', 'endsAfter', query.endsAfter)));
+  }
+
+  removeSilence(id: string, at: string): Promise<Silence | undefined> {
+    return this.#do('removeSilence', () => {
+      const atMs = instant('removeSilence', 'at', at);
+      return inTransaction(this.#pool, (client) => silences.endSilence(client, id, at, atMs));
     });
   }
 

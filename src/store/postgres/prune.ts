@@ -38,16 +38,16 @@ const RUNS_STEP = `
   SELECT (SELECT count(*) FROM batch)::int AS examined, (SELECT count(*) FROM gone)::int AS changed,
          (SELECT started_at::text FROM last) AS next_at, (SELECT seq::text FROM last) AS next_seq`;
 
-/** One batch of delivered entries created before $1, deleting those also delivered before it (prune-input's deliveredBefore). */
+/** One batch of delivered and silenced entries created before $1, deleting those also delivered before it (prune-input's deliveredBefore). */
 const OUTBOX_STEP = `
   WITH batch AS (
     SELECT id, created_at, seq, coalesce(delivered_at, created_at) < $1::timestamptz AS expired
     FROM outbox
-    WHERE status = 'delivered' AND created_at < $1::timestamptz AND (created_at, seq) > ($2::timestamptz, $3::bigint)
+    WHERE status IN ('delivered', 'silenced') AND created_at < $1::timestamptz AND (created_at, seq) > ($2::timestamptz, $3::bigint)
     ORDER BY created_at, seq
     LIMIT $4
   ), gone AS (
-    DELETE FROM outbox WHERE id IN (SELECT id FROM batch WHERE expired) AND status = 'delivered' RETURNING 1
+    DELETE FROM outbox WHERE id IN (SELECT id FROM batch WHERE expired) AND status IN ('delivered', 'silenced') RETURNING 1
   ), last AS (
     SELECT created_at, seq FROM batch ORDER BY created_at DESC, seq DESC LIMIT 1
   )

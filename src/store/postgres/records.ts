@@ -136,3 +136,24 @@ export async function listRuns(db: Db, kpi: string | undefined, limit: number | 
 function first<T>(result: { rows: RecordRow<T>[] }): T | undefined {
   return result.rows[0]?.record;
 }
+
+/** Whether saving this run also records its KPI's last success (an ok run with a readable finishedAt). */
+export function isSuccess(run: SyncRun): boolean {
+  return run.status === 'ok' && instantOrNull(run.finishedAt) !== null;
+}
+
+/** Records an ok run's finishedAt as its KPI's last success; only a later instant replaces the stored one. */
+export async function putLastSuccess(db: Db, run: SyncRun): Promise<void> {
+  if (!isSuccess(run)) return;
+  await db.query(
+    `INSERT INTO kpi_last_success (kpi, finished_at, finished_at_iso) VALUES ($1, $2, $3)
+     ON CONFLICT (kpi) DO UPDATE SET finished_at = excluded.finished_at, finished_at_iso = excluded.finished_at_iso
+     WHERE excluded.finished_at > kpi_last_success.finished_at`,
+    [run.kpi, instantOrNull(run.finishedAt), run.finishedAt],
+  );
+}
+
+export async function lastSuccesses(db: Db): Promise<Map<string, string>> {
+  const result = await db.query<{ kpi: string; finished_at_iso: string }>('SELECT kpi, finished_at_iso FROM kpi_last_success ORDER BY kpi COLLATE "C"');
+  return new Map(result.rows.map((row) => [row.kpi, row.finished_at_iso]));
+}

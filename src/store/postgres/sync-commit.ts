@@ -31,6 +31,9 @@ export async function commitSyncRows(db: Db, commit: SyncCommit): Promise<SyncCo
   for (const { kr, target, push } of commit.lastPushed ?? []) await bookkeeping.putLastPush(db, kr, target, push);
   if (commit.cursor) await bookkeeping.putCursor(db, commit.kpi, commit.cursor.value);
   if (commit.backfill) await bookkeeping.putBackfill(db, commit.kpi, commit.backfill.progress);
-  if (commit.run) await records.putRun(db, commit.run);
+  if (commit.run) {
+    await records.putRun(db, commit.run);
+    await records.putLastSuccess(db, commit.run);
+  }
   return result;
 }

@@ -151,6 +151,42 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE cursors;
     `,
   },
+  {
+    version: 5,
+    name: 'silences',
+    // Few rows (operators add them by hand); ends_ms answers "active or ended lately".
+    sql: `
+      CREATE TABLE silences (
+        id        TEXT PRIMARY KEY,
+        kpi       TEXT,
+        category  TEXT,
+        starts_ms INTEGER NOT NULL,
+        ends_ms   INTEGER NOT NULL,
+        record    TEXT    NOT NULL
+      );
+      CREATE INDEX silences_by_end ON silences (ends_ms);
+    `,
+  },
+  {
+    version: 6,
+    name: 'last successful sync of each KPI',
+    // Kept apart from sync_runs so retention cannot delete it. Seeded from the ok runs
+    // still stored; julianday reads ISO text with any offset. With max(), SQLite takes
+    // the bare column finished_at from the row that has the maximum.
+    sql: `
+      CREATE TABLE kpi_last_success (
+        kpi         TEXT PRIMARY KEY,
+        finished_ms INTEGER NOT NULL,
+        finished_at TEXT    NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO kpi_last_success (kpi, finished_ms, finished_at)
+        SELECT kpi, max(ms), finished_at FROM (
+          SELECT kpi, json_extract(record, '$.finishedAt') AS finished_at,
+                 CAST(round((julianday(json_extract(record, '$.finishedAt')) - 2440587.5) * 86400000) AS INTEGER) AS ms
+          FROM sync_runs WHERE status = 'ok'
+        ) WHERE ms IS NOT NULL GROUP BY kpi;
+    `,
+  },
 ];
 
 export interface MigrationOutcome {

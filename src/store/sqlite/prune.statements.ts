@@ -50,7 +50,7 @@ export class PruneStatements {
     // sorts every delivered entry for each batch.
     this.#oldDelivered = db.prepare<[number, number, number, number], { rid: number; ms: number; record: string }>(
       `SELECT rowid AS rid, created_ms AS ms, record FROM outbox INDEXED BY outbox_by_created
-       WHERE created_ms < ? AND (created_ms, rowid) > (?, ?) AND status = 'delivered'
+       WHERE created_ms < ? AND (created_ms, rowid) > (?, ?) AND status IN ('delivered', 'silenced')
        ORDER BY created_ms, rowid LIMIT ?`,
     );
     this.#deleteOutbox = db.prepare<[number]>('DELETE FROM outbox WHERE rowid = ?');
@@ -74,7 +74,7 @@ export class PruneStatements {
     return step(rows, changed, after);
   }
 
-  /** Deletes delivered entries delivered before `beforeMs` among the next batch created before it. */
+  /** Deletes delivered and silenced entries delivered (or created) before `beforeMs` among the next batch created before it. */
   delivered(beforeMs: number, after: WalkPosition): WalkStep {
     const rows = this.#oldDelivered.all(beforeMs, after.ms, after.rowid, PRUNE_BATCH);
     let changed = 0;

@@ -23,6 +23,8 @@ export class RecordStatements {
   readonly #putRun;
   readonly #listRuns;
   readonly #listRunsOfKpi;
+  readonly #putSuccess;
+  readonly #listSuccess;
 
   constructor(db: Database.Database) {
     this.#getHealth = db.prepare<[string], { record: string }>('SELECT record FROM health WHERE kpi = ?');
@@ -61,6 +63,13 @@ export class RecordStatements {
     this.#listRunsOfKpi = db.prepare<[string, number], { record: string }>(
       'SELECT record FROM sync_runs WHERE kpi = ? ORDER BY started_ms DESC, rowid DESC LIMIT ?',
     );
+    // Only a later instant replaces the stored one: runs may be written out of order.
+    this.#putSuccess = db.prepare<[string, number, string]>(
+      `INSERT INTO kpi_last_success (kpi, finished_ms, finished_at) VALUES (?, ?, ?)
+       ON CONFLICT (kpi) DO UPDATE SET finished_ms = excluded.finished_ms, finished_at = excluded.finished_at
+       WHERE excluded.finished_ms > kpi_last_success.finished_ms`,
+    );
+    this.#listSuccess = db.prepare<[], { kpi: string; finished_at: string }>('SELECT kpi, finished_at FROM kpi_last_success ORDER BY kpi');
   }
 
   health(kpi: string): HealthRecord | undefined {
@@ -105,8 +114,15 @@ export class RecordStatements {
     return this.#listProgress.all(kr, limit).map((row) => JSON.parse(row.record) as KrProgress);
   }
 
+  /** The run, and for an ok run its KPI's last success: call inside a transaction. */
   putRun(run: SyncRun, startedMs: number): void {
     this.#putRun.run(run.id, run.kpi, run.status, run.startedAt, startedMs, JSON.stringify(run));
+    const finishedMs = run.status === 'ok' && run.finishedAt !== undefined ? Date.parse(run.finishedAt) : Number.NaN;
+    if (!Number.isNaN(finishedMs)) this.#putSuccess.run(run.kpi, finishedMs, run.finishedAt!);
+  }
+
+  lastSuccesses(): Map<string, string> {
+    return new Map(this.#listSuccess.all().map((row) => [row.kpi, row.finished_at]));
   }
 
   runs(kpi: string | undefined, limit: number): SyncRun[] {

@@ -13,6 +13,8 @@ import type {
   OutboxQuery,
   PruneOptions,
   PruneResult,
+  Silence,
+  SilenceQuery,
   Store,
   SyncCommit,
   SyncCommitResult,
@@ -22,12 +24,13 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../store.ts';
-import { checkLimit, checkOutboxEntry, checkSyncCommit, instant, invalidInput } from '../store-input.ts';
+import { checkLimit, checkOutboxEntry, checkSilence, checkSyncCommit, endedSilence, instant, invalidInput } from '../store-input.ts';
 import { BookkeepingStatements } from './bookkeeping.statements.ts';
 import { DatapointStatements, toDatapoint } from './datapoint.statements.ts';
 import { migrate } from './migrations.ts';
 import { OutboxStatements } from './outbox.statements.ts';
 import { ALL, RecordStatements } from './records.statements.ts';
+import { SilenceStatements } from './silence.statements.ts';
 import { SqlitePruner } from './sqlite-prune.ts';
 import { toStoreError } from './store-error.ts';
 import { commitSyncRows, readSyncStateRows, type SqliteTables } from './sync-commit.ts';
@@ -76,6 +79,7 @@ class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #tables: SqliteTables;
   readonly #pruner: SqlitePruner;
+  readonly #silences: SilenceStatements;
   readonly #commitTx;
 
   constructor(db: Database.Database) {
@@ -86,6 +90,7 @@ class SqliteStore implements Store {
       bookkeeping: new BookkeepingStatements(db),
       outbox: new OutboxStatements(db),
     };
+    this.#silences = new SilenceStatements(db);
     this.#pruner = new SqlitePruner(db, (work) => this.#do('pruneHistory', work));
     this.#commitTx = db.transaction((commit: SyncCommit) => commitSyncRows(this.#tables, commit));
   }
@@ -147,7 +152,15 @@ class SqliteStore implements Store {
   }
 
   saveRun(run: SyncRun): Promise<void> {
-    return this.#do('saveRun', () => this.#tables.records.putRun(run, instant('saveRun', 'startedAt', run.startedAt)));
+    return this.#do('saveRun', () => {
+      const startedMs = instant('saveRun', 'startedAt', run.startedAt);
+      // The run and its KPI's last success, together.
+      this.#db.transaction(() => this.#tables.records.putRun(run, startedMs)).immediate();
+    });
+  }
+
+  lastSuccessfulSyncs(): Promise<Map<string, string>> {
+    return this.#do('lastSuccessfulSyncs', () => this.#tables.records.lastSuccesses());
   }
 
   listRuns(query: { kpi?: string; limit?: number } = {}): Promise<SyncRun[]> {
@@ -182,6 +195,31 @@ class SqliteStore implements Store {
     return this.#do('setConnectionState', () => {
       const expiresMs = entry?.expiresAt === undefined ? null : instant('setConnectionState', 'expiresAt', entry.expiresAt);
       this.#tables.bookkeeping.putConnectionState(scope, key, entry, expiresMs);
+    });
+  }
+
+  addSilence(silence: Silence): Promise<boolean> {
+    return this.#do('addSilence', () => {
+      const { startsMs, endsMs } = checkSilence('addSilence', silence);
+      return this.#silences.insert(silence, startsMs, endsMs);
+    });
+  }
+
+  listSilences(query: SilenceQuery): Promise<Silence[]> {
+    return this.#do('listSilences', () => this.#silences.endingAfter(instant('listSilences', 'endsAfter', query.endsAfter)));
+  }
+
+  removeSilence(id: string, at: string): Promise<Silence | undefined> {
+    return this.#do('removeSilence', () => {
+      const atMs = instant('removeSilence', 'at', at);
+      return this.#db
+        .transaction(() => {
+          const silence = this.#silences.get(id);
+          const ended = silence && endedSilence(silence, at, atMs);
+          if (ended) this.#silences.end(ended, atMs);
+          return ended ?? silence;
+        })
+        .immediate();
     });
   }
 

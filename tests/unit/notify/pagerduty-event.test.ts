@@ -52,6 +52,17 @@ describe('pagerduty event', () => {
     expect(quiet).not.toHaveProperty('links');
   });
 
+  it('a refused sync or a held push is a warning under its own dedup key, even while the KPI is ok', () => {
+    const refused = { ...churnResolved, type: 'quality.failed' as const, from: 'ok' as const, to: 'ok' as const, id: 'evt_q1', suggestion: 'A sync was refused: 3 of 4 rows rejected' };
+    const body = pagerdutyEvent(refused, KEY);
+    expect(shapeProblems(schema.request, body)).toEqual([]);
+    expect(body).toMatchObject({ event_action: 'trigger', dedup_key: 'quality.failed:evt_q1', payload: { severity: 'warning', class: 'kpi-data-quality' } });
+    expect(body.payload?.summary).toContain('3 of 4 rows rejected');
+    expect(body.dedup_key).not.toBe(churnResolved.episode);
+    const held = pagerdutyEvent({ ...churnCritical, type: 'push.held', id: 'evt_h1' }, KEY);
+    expect(held).toMatchObject({ event_action: 'trigger', dedup_key: 'push.held:evt_h1', payload: { severity: 'warning', class: 'kpi-push-held' } });
+  });
+
   it('resolves on ok with the same dedup_key and nothing the spec does not need', () => {
     const trigger = pagerdutyEvent(churnCritical, KEY);
     const resolve = pagerdutyEvent(churnResolved, KEY);
