@@ -1,10 +1,8 @@
 import nock from 'nock';
-import pino from 'pino';
 import stripe from '../connectors/stripe/index.ts';
-import { periodStart } from '../src/domain/periods.ts';
 import { createHttpClient } from '../src/sdk/http.ts';
 import type { ConnectorContext, SyncWindow } from '../src/sdk/index.ts';
-import { memoryConnectionState, windowPeriods } from '../tests/helpers/connector-context.ts';
+import { createTestContext } from '../src/sdk/testing/context.ts';
 
 const BASE = 'https://api.stripe.com';
 const WINDOW: SyncWindow = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', timeZone: 'UTC', interval: 'month' };
@@ -90,19 +88,5 @@ function charge(n: number): Record<string, unknown> {
 }
 
 function context(connection: Connection, window: SyncWindow, mode: ConnectorContext['mode']): ConnectorContext {
-  const noop = (): void => undefined;
-  return {
-    window,
-    mode,
-    periodOf: (instant) => periodStart(instant, window.interval, window.timeZone),
-    periods: windowPeriods(window),
-    connectionState: memoryConnectionState(),
-    logger: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    http: createHttpClient({ ...stripe.http!(connection) }),
-    cursor: { get: async () => undefined, set: async () => undefined },
-    diagnostics: { reject: noop, count: noop, apiUsage: noop },
-    baseDir: process.cwd(),
-    kpi: { id: 'bench', timeZone: window.timeZone, interval: window.interval },
-  };
+  return createTestContext({ window, mode, http: createHttpClient({ ...stripe.http!(connection) }) });
 }

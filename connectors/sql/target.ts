@@ -1,8 +1,7 @@
-import dns from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { ConfigError, isLinkLocalAddress, LinkLocalRefusedError, type LookupFunction } from '../../src/sdk/index.ts';
+import { ConfigError, guardedLookup as sdkGuardedLookup, isLinkLocalAddress, LinkLocalRefusedError, type LookupFunction } from '../../src/sdk/index.ts';
 import { DEFAULT_PORTS, parseDatabaseUrl, type Dialect, type SqlConnection, type SslMode } from './schema.ts';
 
 /** Where and how to connect, from the settings, with everything a message may say about it. */
@@ -81,16 +80,7 @@ export async function tlsOptions(target: Target): Promise<{ rejectUnauthorized: 
  * there; the SDK's HTTP client does the same for URLs. Undefined with allowLinkLocal.
  */
 export function guardedLookup(target: Target): LookupFunction | undefined {
-  if (target.allowLinkLocal) return undefined;
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, found) => {
-      if (error) return callback(error, '');
-      const refused = found.find((entry) => isLinkLocalAddress(entry.address));
-      if (refused) return callback(new LinkLocalRefusedError(hostname, refused.address), '');
-      if (options.all) return callback(null, found);
-      return callback(null, found[0]!.address, found[0]!.family);
-    });
-  };
+  return target.allowLinkLocal ? undefined : sdkGuardedLookup();
 }
 
 /** Refuses a literal link-local host (net.connect does no lookup for an IP address). */

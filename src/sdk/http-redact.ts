@@ -20,6 +20,8 @@ const PLAIN_HEADERS = new Set([
   'host',
   // API version pins: harmless, and hiding them makes "unsupported version" errors unreadable.
   'intercom-version',
+  'stripe-version',
+  'x-github-api-version',
   'x-api-version',
   'accept-version',
 ]);

@@ -9,7 +9,7 @@ export * from './http.types.ts';
 export * from './secret.ts';
 export * from './time-zone.ts';
 export * from './url.ts';
-export { isLinkLocalAddress, linkLocalHost, LinkLocalRefusedError, type LookupFunction } from './address-guard.ts';
+export { guardedLookup, isLinkLocalAddress, linkLocalHost, LinkLocalRefusedError, type LookupFunction } from './address-guard.ts';
 export { z } from 'zod';
 export { createHttpClient, type CreateHttpClientOptions, type HttpClientHooks } from './http.ts';
 export { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
