@@ -18,14 +18,24 @@ const CLIENT_GRACE_MS = 1_000;
 export interface CheckConnectionsOptions {
   timeoutMs: number;
   logger: Logger;
-  /** Removes secrets from a line before it is printed. */
-  scrub: (text: string) => string;
-  write: (line: string) => void;
+  /** Called once per connection, in the order given, as soon as it and every one before it are known. */
+  onOutcome?: (outcome: CheckOutcome) => void;
   /** The connection's shared state (a check that hits a rate limit pauses it for the syncs too). */
   connectionState: (connection: LoadedConnection) => ConnectionState;
 }
 
+/** One connection's verdict; `check -o json` prints these under `connections`. */
+export type CheckOutcome =
+  | { connection: string; type: string; ok: true; detail: string }
+  | { connection: string; type: string; ok: false; error: { code: string; message: string; retryable: boolean } };
+
 type Outcome = { ok: true; result: CheckResult } | { ok: false; error: KsError };
+
+/** `✔ local (csv): …` or `✘ crm (salesforce): KS_ERR_AUTH …`, the line `check` prints. */
+export function checkLine(outcome: CheckOutcome): string {
+  const name = `${outcome.connection} (${outcome.type})`;
+  return outcome.ok ? `✔ ${name}: ${outcome.detail}\n` : `✘ ${name}: ${outcome.error.code} ${outcome.error.message}\n`;
+}
 
 /** `--timeout <ms>`: a whole number of milliseconds, at least 1. */
 export function parseTimeoutMs(text: string): number {
@@ -69,21 +79,20 @@ async function probe(connection: LoadedConnection, options: CheckConnectionsOpti
 }
 
 /**
- * Checks `connections` in parallel and writes one line each, in the order given, as
- * soon as it and every line before it are known. Resolves to the number that failed.
+ * Checks `connections` in parallel and reports each, in the order given, as soon as it
+ * and every one before it are known. Resolves to every outcome, in that order.
  */
-export async function checkConnections(connections: readonly LoadedConnection[], options: CheckConnectionsOptions): Promise<number> {
+export async function checkConnections(connections: readonly LoadedConnection[], options: CheckConnectionsOptions): Promise<CheckOutcome[]> {
   const running = connections.map((connection) => probe(connection, options));
-  let failed = 0;
+  const outcomes: CheckOutcome[] = [];
   for (const [index, connection] of connections.entries()) {
-    const outcome = await running[index]!;
-    const name = `${connection.id} (${connection.type})`;
-    if (outcome.ok) {
-      options.write(options.scrub(`✔ ${name}: ${outcome.result.detail}\n`));
-    } else {
-      failed += 1;
-      options.write(options.scrub(`✘ ${name}: ${outcome.error.code} ${outcome.error.message}\n`));
-    }
+    const probed = await running[index]!;
+    const base = { connection: connection.id, type: connection.type };
+    const outcome: CheckOutcome = probed.ok
+      ? { ...base, ok: true, detail: probed.result.detail }
+      : { ...base, ok: false, error: { code: probed.error.code, message: probed.error.message, retryable: probed.error.retryable } };
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
   }
-  return failed;
+  return outcomes;
 }

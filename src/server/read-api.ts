@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Catalog, LoadedKpi } from '../config/catalog.ts';
-import { parseDateInZone, periodEnd, periodStart } from '../domain/periods.ts';
+import { HISTORY_LIMIT, kpiHistory } from '../app/kpi-history.ts';
+import { periodBounds } from '../app/period-bounds.ts';
+import type { Catalog } from '../config/catalog.ts';
 import type { Store } from '../store/store.ts';
-import { kpiView, listKpiViews, listObjectiveViews, pointView } from './read-model.ts';
+import { kpiView, listKpiViews, listObjectiveViews, pointView } from '../app/read-model.ts';
 
 export interface ReadApiDeps {
   getCatalog: () => Catalog;
@@ -25,6 +26,12 @@ const datapointsQuery = z.strictObject({
   limit: limitOf(DATAPOINT_LIMIT),
 });
 
+const historyQuery = z.strictObject({
+  from: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
+  limit: limitOf(HISTORY_LIMIT),
+});
+
 const runsQuery = z.strictObject({
   kpi: z.string().min(1).optional(),
   limit: limitOf(RUN_LIMIT),
@@ -36,28 +43,6 @@ function badRequest(reply: FastifyReply, message: string) {
 
 function zodMessage(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
-/**
- * `from` is the first period to include and `to` the last: periods that start on or
- * after `from` and on or before `to`, where a date (2026-03-31) stands for its whole
- * day in the KPI's time zone. Returns the store's [from, to) bounds, or an error text.
- */
-export function periodBounds(kpi: Pick<LoadedKpi, 'timezone'>, from?: string, to?: string): { from?: string; to?: string } | string {
-  const bounds: { from?: string; to?: string } = {};
-  if (from !== undefined) {
-    const at = parseDateInZone(from, kpi.timezone);
-    if (at === undefined) return `from: not a date or ISO instant: ${JSON.stringify(from.slice(0, 40))}`;
-    bounds.from = at;
-  }
-  if (to !== undefined) {
-    const at = parseDateInZone(to, kpi.timezone);
-    if (at === undefined) return `to: not a date or ISO instant: ${JSON.stringify(to.slice(0, 40))}`;
-    bounds.to = /^\d{4}-\d{2}-\d{2}$/.test(to.trim())
-      ? periodEnd(periodStart(at, 'day', kpi.timezone), 'day', kpi.timezone)
-      : new Date(Date.parse(at) + 1).toISOString();
-  }
-  return bounds;
 }
 
 /** The JSON read API under /api. Authentication is the caller's preHandler. */
@@ -86,6 +71,17 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
       ...(kpi.unit ? { unit: kpi.unit } : {}),
       datapoints: points.map((p) => pointView(p, kpi)),
     };
+  });
+
+  // What the KPI page charts: the range's datapoints with their health transitions (default: the last periods by interval).
+  app.get<{ Params: { id: string } }>('/api/kpis/:id/history', async (request, reply) => {
+    const kpi = deps.getCatalog().kpis.get(request.params.id);
+    if (!kpi) return reply.code(404).send({ error: `unknown KPI "${request.params.id}"` });
+    const query = historyQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, zodMessage(query.error));
+    const history = await kpiHistory(kpi, deps.getStore(), query.data, deps.now());
+    if (typeof history === 'string') return badRequest(reply, history);
+    return history;
   });
 
   app.get('/api/objectives', async () => ({ objectives: await listObjectiveViews(deps.getCatalog(), deps.getStore()) }));

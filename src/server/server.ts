@@ -4,8 +4,11 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog.ts';
 import type { Store } from '../store/store.ts';
 import { SESSION_COOKIE, isAuthorized, safeEqual, sessionValue } from './auth.ts';
-import { renderDashboard, renderLogin } from './dashboard/dashboard.page.ts';
+import { suggest } from '../config/suggest.ts';
+import { renderDashboard, renderLogin, renderReopen } from './dashboard/dashboard.page.ts';
 import { buildDashboardView } from './dashboard/dashboard.view.ts';
+import { renderBadRange, renderKpiPage, renderUnknownKpi } from './dashboard/kpi-page.ts';
+import { buildKpiPageView } from './dashboard/kpi-page.view.ts';
 import type { Metrics } from './metrics.ts';
 import { registerReadApi } from './read-api.ts';
 import type { ReadinessProbe } from './readiness.ts';
@@ -52,6 +55,12 @@ const SECURITY_HEADERS = {
 /** The pages have no script at all; inline styles and SVG only. */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Where a sign-in may send the browser back to: a KPI page (an alert link), never another site. */
+const SAFE_NEXT = /^\/kpis\/[A-Za-z0-9_.~-]+(\?[A-Za-z0-9_.~%=&-]*)?$/;
+
+/** A `?from=&to=` value from the page's form: an empty field means "not given". */
+const formField = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
 /** One debug line per request, with the route pattern instead of the URL: query strings never reach the log. */
 class RequestLog extends LogController {
   override incomingRequest(): void {}
@@ -64,9 +73,9 @@ class RequestLog extends LogController {
 }
 
 /**
- * Starts the operations server: /healthz, /readyz, /metrics, the read API under /api
- * and the dashboard at /. Refuses a non-loopback host without a token. Resolves once
- * it listens.
+ * Starts the operations server: /healthz, /readyz, /metrics, the read API under /api,
+ * the dashboard at / and a page per KPI at /kpis/:id. Refuses a non-loopback host
+ * without a token. Resolves once it listens.
  */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertSafeBinding({ host: deps.host, token: deps.token });
@@ -102,8 +111,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   const guard: TokenGuard = async (request, reply) => {
     if (!token || isAuthorized(token, request.headers)) return;
-    if (request.method === 'GET' && request.routeOptions.url === '/') {
-      await reply.code(401).type('text/html; charset=utf-8').send(renderLogin());
+    // A browser (an operator following an alert link) gets the sign-in form, and lands where it was going.
+    if (request.method === 'GET' && (request.routeOptions.url === '/' || request.routeOptions.url === '/kpis/:id')) {
+      const next = SAFE_NEXT.test(request.url) ? request.url : undefined;
+      // The SameSite=Strict cookie stays off navigations from another site (a link in Slack or an
+      // e-mail): reloading from this page makes it a same-site navigation that carries it, once.
+      const page = request.headers['sec-fetch-site'] === 'cross-site' ? renderReopen() : renderLogin(undefined, next);
+      await reply.code(401).type('text/html; charset=utf-8').send(page);
       return;
     }
     await reply.code(401).header('www-authenticate', 'Bearer realm="kpi-sync"').send({ error: 'a bearer token is required' });
@@ -130,15 +144,26 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       const view = await buildDashboardView(catalog, store(), now());
       return reply.type('text/html; charset=utf-8').send(renderDashboard(view, (kpi) => catalog.kpis.get(kpi)?.unit));
     });
+    // Where alert links (`<alerts.dashboardUrl>/kpis/<id>`) and the dashboard's cards lead.
+    guarded.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>('/kpis/:id', async (request, reply) => {
+      const catalog = deps.getCatalog();
+      const send = (code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
+      const kpi = catalog.kpis.get(request.params.id);
+      if (!kpi) return send(404, renderUnknownKpi(request.params.id.slice(0, 100), suggest(request.params.id, catalog.kpis.keys())));
+      const range = { from: formField(request.query.from), to: formField(request.query.to) };
+      const view = await buildKpiPageView(catalog, store(), kpi, range, now());
+      return typeof view === 'string' ? send(400, renderBadRange(kpi.id, view)) : send(200, renderKpiPage(view));
+    });
   });
 
-  app.post<{ Body: { token?: unknown } }>('/login', async (request, reply) => {
-    if (!token) return reply.redirect('/', 303);
+  app.post<{ Body: { token?: unknown; next?: unknown } }>('/login', async (request, reply) => {
+    const next = typeof request.body?.next === 'string' && SAFE_NEXT.test(request.body.next) ? request.body.next : undefined;
+    if (!token) return reply.redirect(next ?? '/', 303);
     const given = typeof request.body?.token === 'string' ? request.body.token : '';
-    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send(renderLogin('That token is not right.'));
+    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send(renderLogin('That token is not right.', next));
     // HttpOnly: no script can read it; SameSite=Strict: no other site can send it.
     reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 86_400}`);
-    return reply.redirect('/', 303);
+    return reply.redirect(next ?? '/', 303);
   });
 
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope, { guard }));

@@ -41,9 +41,26 @@ kpis:
       query:
         date: { column: date }
         value: { column: amount, aggregate: sum }
+  - id: revenue_daily
+    name: Daily revenue
+    category: Growth
+    unit: USD
+    interval: day
+    timezone: UTC
+    source:
+      connection: files
+      query:
+        date: { column: date }
+        value: { column: amount, aggregate: sum }
 `,
   );
   return { dir, db: path.join(tempDir('kpi-sync-db-'), 'backfill.db') };
+}
+
+/** The rows of the table a backfill prints after its done line, as [period, value]. */
+function summaryRows(stdout: string): string[][] {
+  const after = stdout.slice(stdout.indexOf(': done — '));
+  return [...after.matchAll(/^│\s*(\d{4}-[\dQW-]+)\s*│\s*([^│]+?)\s*│$/gm)].map((m) => [m[1]!, m[2]!]);
 }
 
 /**
@@ -137,6 +154,8 @@ describe('kpi-sync backfill', () => {
     expect(first.stdout).toContain('backfill revenue: 14/14 periods (2026-02)');
     expect(first.stdout).toContain('backfill revenue: done — 14 period(s) from 2025-01 to 2026-02 written, 1 row(s) rejected');
     expect(first.stdout).not.toContain('\r');
+    // What it wrote, after the done line: every period with its value.
+    expect(summaryRows(first.stdout)).toEqual(rows(db, 'revenue').map((r) => [r.period.slice(0, 7), String(r.value)]));
 
     const written = rows(db, 'revenue');
     expect(written).toHaveLength(14);
@@ -147,6 +166,16 @@ describe('kpi-sync backfill', () => {
     const again = await runCli(['backfill', '--kpi', 'revenue', '--config', dir, '--db', db]);
     expect(again.code).toBe(0);
     expect(rows(db, 'revenue')).toEqual(written);
+  });
+
+  it('lists at most 50 of the periods it wrote, and counts the rest', async () => {
+    const { dir, db } = writeCsvConfig();
+    const result = await runCli(['backfill', '--kpi', 'revenue_daily', '--config', dir, '--db', db]);
+    expect(result.code).toBe(0);
+    const days = rows(db, 'revenue_daily');
+    expect(days.length).toBeGreaterThan(400);
+    expect(summaryRows(result.stdout)).toEqual(days.slice(0, 50).map((r) => [r.period.slice(0, 10), `${r.value} USD`]));
+    expect(result.stdout).toContain(`… ${days.length - 50} more; \`kpi-sync history --kpi revenue_daily --from DATE --to DATE\` lists them all`);
   });
 
   it('per period: one query per closed period, waits out a 429 Retry-After, and a re-run doubles nothing', async () => {
@@ -160,6 +189,7 @@ describe('kpi-sync backfill', () => {
     expect(result.stdout).toContain('backfill bugs: 1/6 periods (2025-01)');
     expect(result.stdout).toContain('backfill bugs: 6/6 periods (2025-06)');
     expect(result.stdout).toContain('done — 6 period(s) from 2025-01 to 2025-06');
+    expect(summaryRows(result.stdout)).toEqual([['2025-01', '10'], ['2025-02', '20'], ['2025-03', '30'], ['2025-04', '40'], ['2025-05', '50'], ['2025-06', '60']]);
     expect(result.stdout).not.toContain('test-pat-secret');
     expect(rows(db, 'bugs').map((r) => r.value)).toEqual([10, 20, 30, 40, 50, 60]);
 
@@ -179,6 +209,8 @@ describe('kpi-sync backfill', () => {
     expect(result.stdout).toContain('backfill bugs: resuming after 2025-03 (3 of 6 periods already written)');
     expect(jira.months).toEqual(['2025-04', '2025-05', '2025-06']);
     expect(result.stdout).toContain('backfill bugs: 6/6 periods (2025-06)');
+    // Only what this run wrote.
+    expect(summaryRows(result.stdout).map(([period]) => period)).toEqual(['2025-04', '2025-05', '2025-06']);
 
     // Finished: the cursor is gone, so --restart is not needed to run the range again.
     const again = await runCli(['backfill', '--kpi', 'bugs', '--from', '2025-01-01', '--to', '2025-06-30', '--config', dir, '--db', db]);

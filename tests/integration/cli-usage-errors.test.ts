@@ -17,6 +17,11 @@ describe('usage errors', () => {
     [['backfill', '--kpi', 'sales_today', '--from', 'yesterday'], /KS_ERR_USAGE: --from: not a date: "yesterday" \(expected YYYY-MM-DD\)/],
     [['alerts', '-n', 'lots'], /KS_ERR_USAGE: --limit must be a whole number from 1 to 10000; got "lots"/],
     [['plan', '--kpi', 'north'], /KS_ERR_USAGE: unknown KPI "north"/],
+    [['history', '--kpi', 'sales_todya'], /KS_ERR_USAGE: unknown KPI "sales_todya"; did you mean "sales_today"\?/],
+    [['history', '--kpi', 'sales_today', '--from', '2026-02-30'], /KS_ERR_USAGE: --from: not a date or ISO instant: "2026-02-30"/],
+    [['history', '--kpi', 'sales_today', '--from', '2026-03-01', '--to', '2026-01-31'], /KS_ERR_USAGE: --from: 2026-03-01 is after --to: 2026-01-31/],
+    [['status', '--output', 'jsno'], /KS_ERR_USAGE: --output must be one of table, json; got "jsno"; did you mean "json"\?/],
+    [['alerts', '-o', 'csv'], /KS_ERR_USAGE: --output must be one of table, json; got "csv"/],
   ];
 
   it.each(cases)('kpi-sync %j', async (args, expected) => {

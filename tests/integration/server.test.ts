@@ -117,6 +117,30 @@ describe('operations server: read API', () => {
     expect((await get(open, '/api/kpis/mrr/datapoints?limit=2')).json().datapoints.map((p: { label: string }) => p.label)).toEqual(['2026-10', '2026-11']);
   });
 
+  it('/api/kpis/:id/history: the datapoints of a range (default: the last periods by interval) with the health transitions decided in it', async () => {
+    const transitions = await store.listTransitions('churn_rate');
+    expect(transitions.length).toBeGreaterThan(0);
+    const latest = transitions.at(-1)!;
+    const byDefault = (await get(open, '/api/kpis/churn_rate/history')).json();
+    expect(byDefault).toMatchObject({ kpi: 'churn_rate', interval: 'month', unit: '%', band: { max: 7.5, warnMax: 6 }, range: { default: true, label: '2024-12 to 2026-11' }, truncated: false });
+    expect(byDefault.datapoints.map((p: { value: number }) => p.value)).toEqual((await store.listDatapoints('churn_rate')).map((p) => p.value));
+    expect(byDefault.datapoints[0]).toMatchObject({ label: '2025-01', source: 'sample_data' });
+    expect(byDefault.transitions.at(-1)).toMatchObject({ from: latest.from, to: latest.to, at: latest.at, period: latest.period });
+
+    const early = (await get(open, '/api/kpis/churn_rate/history?from=2026-01-01&to=2026-03-31')).json();
+    expect(early.range).toMatchObject({ default: false, label: '2026-01 to 2026-03' });
+    expect(early.datapoints.map((p: { label: string }) => p.label)).toEqual(['2026-01', '2026-02', '2026-03']);
+    expect(early.transitions).toEqual([]);
+
+    const recent = (await get(open, '/api/kpis/churn_rate/history?limit=2')).json();
+    expect(recent.truncated).toBe(true);
+    expect(recent.datapoints.map((p: { label: string }) => p.label)).toEqual(['2026-10', '2026-11']);
+
+    expect((await get(open, '/api/kpis/churn_rate/history?from=2026-03-01&to=2026-01-31')).json().error).toBe('from: 2026-03-01 is after to: 2026-01-31');
+    expect((await get(open, '/api/kpis/churn_rate/history?to=soon')).status).toBe(400);
+    expect((await get(open, '/api/kpis/nope/history')).status).toBe(404);
+  });
+
   it('answers 400 for a bad date or limit and 404 for an unknown KPI', async () => {
     const bad = await get(open, '/api/kpis/mrr/datapoints?from=2026-02-30');
     expect(bad.status).toBe(400);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { wholeNumber } from '../options.ts';
+import { outputOption, printJson, type OutputFormat } from '../output.ts';
 import { unknownId } from '../../config/suggest.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import type { AlertEvent } from '../../notify/alert-event.ts';
@@ -20,9 +21,16 @@ export function registerAlerts(program: Command): void {
     .description('list alerts waiting for delivery, failed or dead-lettered (use --all to include delivered ones)')
     .option('--all', 'include delivered alerts')
     .option('-n, --limit <n>', 'how many (1–10000)', wholeNumber('--limit', 1, 10_000), 50)
-    .action(async (opts: { all?: boolean; limit: number }, command: Command) => {
+    .addOption(outputOption())
+    .action(async (opts: { all?: boolean; limit: number; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
       const entries = await app.store.listOutbox({ channel: 'alert', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
+      if (opts.output === 'json') {
+        // The outbox entries as stored; `payload` is the alert event exactly as destinations receive it.
+        const marks = await app.store.disabledDestinations();
+        const disabled = app.catalog.alerts.destinations.flatMap((d) => (marks.has(d.name) ? [{ name: d.name, ...marks.get(d.name)! }] : []));
+        return printJson({ alerts: entries, disabledDestinations: disabled }, app.redactor);
+      }
       const rows = table(['id', 'status', 'destination', 'KPI', 'transition', 'attempts', 'next / last', 'last error']);
       for (const entry of entries) {
         const event = entry.payload as AlertEvent;

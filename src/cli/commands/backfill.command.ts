@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import type { LoadedKpi } from '../../config/catalog.ts';
+import type { Datapoint } from '../../domain/types.ts';
 import { currentWindow, parseDateInZone, periodEnd, periodStart, periodsBetween } from '../../domain/periods.ts';
 import { UsageError } from '../../sdk/index.ts';
 import { unknownId } from '../../config/suggest.ts';
 import type { BackfillProgress as StoredBackfill } from '../../store/store.ts';
 import { runSync, type SyncEnvironment } from '../../sync/run-sync.ts';
 import { formatPeriod } from '../../app/format.ts';
+import { writtenTable } from '../backfill-summary.ts';
 import { withApp } from '../with-app.ts';
 
 interface BackfillOptions {
@@ -206,6 +208,7 @@ async function onePass({ kpi, from, to, env, progress, signals, type }: Backfill
   progress.end();
   const span = first && last ? ` from ${labelOf(kpi, first.period)} to ${labelOf(kpi, last.period)}` : '';
   progress.line(`backfill ${kpi.id}: done — ${datapoints.length} period(s)${span} written${run.rejected ? `, ${run.rejected} row(s) rejected` : ''}`);
+  if (datapoints.length > 0) progress.line(env.scrub(writtenTable(kpi, datapoints)));
   return 'ok';
 }
 
@@ -224,7 +227,7 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
   let done = total - todo.length;
   if (done > 0 && saved) progress.line(`backfill ${kpi.id}: resuming after ${labelOf(kpi, saved.done)} (${done} of ${total} periods already written)`);
 
-  let written = 0;
+  const written: Datapoint[] = [];
   for (const period of todo) {
     if (signals.stopped()) break;
     // The progress moves in the same commit as the period's datapoints: a crash never skips or repeats a period.
@@ -237,7 +240,7 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
       progress.line(env.scrub(`backfill ${kpi.id}: stopped at ${labelOf(kpi, period)} — ${why}. Run the same command again to resume from there.`));
       return 'failed';
     }
-    written += datapoints.length;
+    written.push(...datapoints);
     done += 1;
     progress.update(done, total, labelOf(kpi, period));
   }
@@ -247,6 +250,7 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
     return 'failed';
   }
   await env.store.saveBackfillProgress(kpi.id, undefined);
-  progress.line(`backfill ${kpi.id}: done — ${total} period(s) from ${labelOf(kpi, periods[0]!)} to ${labelOf(kpi, periods.at(-1)!)}, ${written} datapoint(s) written this run`);
+  progress.line(`backfill ${kpi.id}: done — ${total} period(s) from ${labelOf(kpi, periods[0]!)} to ${labelOf(kpi, periods.at(-1)!)}, ${written.length} datapoint(s) written this run`);
+  if (written.length > 0) progress.line(env.scrub(writtenTable(kpi, written)));
   return 'ok';
 }

@@ -5,6 +5,8 @@ import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxEntry } from '../../store/store.ts';
 import { logPlan, planSyncRun } from '../../sync/run-sync.ts';
 import { formatPeriod, formatValue } from '../../app/format.ts';
+import { pointView } from '../../app/read-model.ts';
+import { outputOption, printJson, type OutputFormat } from '../output.ts';
 import { table } from '../table.ts';
 import { runOrder } from '../run-order.ts';
 import { withApp } from '../with-app.ts';
@@ -19,19 +21,20 @@ export function registerPlan(program: Command): void {
     .command('plan')
     .description('dry run: run every query and show what would be stored, which health states would change, and which alerts and pushes would be sent; sends and stores nothing')
     .option('-k, --kpi <id...>', 'only these KPIs')
-    .action(async (opts: { kpi?: string[] }, command: Command) => {
+    .addOption(outputOption())
+    .action(async (opts: { kpi?: string[]; output: OutputFormat }, command: Command) => {
       await withApp(
         command,
         async (app) => {
           const planned = new Map<string, Datapoint[]>();
-          const failures: string[] = [];
+          const failures: { kpi: string; status: string; error: { code: string; message: string } | null }[] = [];
           const points: { point: Datapoint; stored?: Datapoint }[] = [];
           const transitions: { kpi: string; from: string; to: string; value?: number }[] = [];
           const outbox: OutboxEntry[] = [];
           for (const kpi of runOrder(app.catalog, opts.kpi)) {
             const result = await planSyncRun({ kpi, planned }, app.env);
             if (!result.plan) {
-              failures.push(`${kpi}: ${result.run.status} ${result.run.error?.message ?? ''}`);
+              failures.push({ kpi, status: result.run.status, error: result.run.error ?? null });
               continue;
             }
             logPlan(result, 'would queue');
@@ -39,6 +42,21 @@ export function registerPlan(program: Command): void {
             points.push(...(await changedPoints(app.store, result.datapoints)));
             if (result.plan.transition) transitions.push(result.plan.transition);
             outbox.push(...(result.plan.commit.outbox ?? []));
+          }
+          if (failures.length) process.exitCode = 1;
+          if (opts.output === 'json') {
+            const view = (point: Datapoint) => ({ kpi: point.kpi, ...pointView(point, app.catalog.kpis.get(point.kpi)!) });
+            return printJson(
+              {
+                datapoints: points.map(({ point, stored }) => ({ ...view(point), stored: stored ? view(stored) : null })),
+                transitions,
+                alerts: outbox.filter((x) => x.channel === 'alert'),
+                pushes: outbox.filter((x) => x.channel === 'push'),
+                failures,
+                stored: false,
+              },
+              app.redactor,
+            );
           }
           const out: string[] = [];
 
@@ -67,10 +85,9 @@ export function registerPlan(program: Command): void {
             pushes.push([e.destination, push.kr, push.platformId, String(push.value), e.status === 'held' ? `held: ${e.lastError ?? ''}` : 'would push', push.note.slice(0, 60)]);
           }
           out.push(outbox.some((x) => x.channel === 'push') ? `KR pushes that would be sent:\n${pushes.toString()}` : 'No KR push would be sent.');
-          if (failures.length) out.push(`Queries that failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+          if (failures.length) out.push(`Queries that failed:\n${failures.map((f) => `  ${f.kpi}: ${f.status} ${f.error?.message ?? ''}`).join('\n')}`);
           out.push('Nothing was stored or sent.');
           process.stdout.write(`${app.redactor.scrub(out.join('\n\n'))}\n`);
-          if (failures.length) process.exitCode = 1;
         },
         { readonly: true },
       );

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { wholeNumber } from '../options.ts';
+import { outputOption, printJson, type OutputFormat } from '../output.ts';
 import { UsageError } from '../../sdk/errors.ts';
 import type { PushPayload } from '../../notify/targets/push-payload.ts';
 import type { OutboxStatus } from '../../store/store.ts';
@@ -15,9 +16,12 @@ export function registerPushes(program: Command): void {
     .description('list KR pushes waiting, held by the guard, failed or dead-lettered (--all for delivered too)')
     .option('--all', 'include delivered pushes')
     .option('-n, --limit <n>', 'how many (1–10000)', wholeNumber('--limit', 1, 10_000), 50)
-    .action(async (opts: { all?: boolean; limit: number }, command: Command) => {
+    .addOption(outputOption())
+    .action(async (opts: { all?: boolean; limit: number; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
       const entries = await app.store.listOutbox({ channel: 'push', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
+      // The outbox entries as stored; `payload` is the KR push (value, progress, period, note) as targets receive it.
+      if (opts.output === 'json') return printJson({ pushes: entries }, app.redactor);
       const rows = table(['id', 'status', 'target', 'KR', 'value', 'progress', 'period', 'attempts', 'note / last error']);
       for (const entry of entries) {
         const push = entry.payload as PushPayload;

@@ -133,8 +133,66 @@ main { max-width: 1360px; margin: 0 auto; padding: 22px 28px 40px; }
 .login button { margin-top: 14px; width: 100%; font: inherit; font-weight: 600; padding: 9px; border: 0; border-radius: 8px; background: var(--committed); color: #fff; cursor: pointer; }
 .login .error { color: var(--critical-ink); font-size: 13px; margin-top: 10px; }
 
+a { color: #1d5f99; }
+.card-title a { color: inherit; text-decoration: none; }
+.card-title a:hover, .card-title a:focus-visible { text-decoration: underline; }
+a.brand-mark { color: inherit; text-decoration: none; }
+.back { color: #d5dbe4; font-size: 14px; }
+
+.kpi-page { display: flex; flex-direction: column; gap: 16px; }
+.kpi-head { flex-direction: row; justify-content: space-between; align-items: flex-start; flex-wrap: wrap; gap: 12px; }
+.kpi-head h1 { margin: 0; font-size: 22px; }
+.kpi-head p { margin: 4px 0 0; }
+.kpi-facts { font-size: 13px; color: var(--muted); }
+.health-now { display: flex; flex-direction: column; align-items: flex-end; gap: 4px; font-size: 13px; }
+.periods { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 16px; }
+.period-box { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px 16px; display: flex; flex-direction: column; gap: 4px; font-size: 13px; }
+.period-judged { border-left: 4px solid var(--committed); }
+.period-name { font-weight: 600; }
+.period-value { display: flex; align-items: baseline; gap: 6px; }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 4px 18px 16px; box-shadow: 0 1px 2px rgba(23,32,46,.05); min-width: 0; }
+.panel .section-head { margin-top: 12px; }
+.notice { max-width: 640px; margin: 8vh auto; padding: 18px 24px; }
+.notice h1 { font-size: 20px; margin: 6px 0 10px; }
+h3.sub { font-size: 13px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .06em; }
+
+.range { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; font-size: 13px; margin-bottom: 8px; }
+.range input { font: inherit; padding: 3px 6px; border: 1px solid #c6cdd8; border-radius: 6px; }
+.range button { font: inherit; font-weight: 600; padding: 4px 12px; border: 0; border-radius: 6px; background: var(--committed); color: #fff; cursor: pointer; }
+.history-chart { display: block; width: 100%; height: auto; }
+.chart-empty { height: 120px; display: flex; align-items: center; justify-content: center; color: var(--muted); background: repeating-linear-gradient(135deg, #f7f8fa 0 8px, #f1f3f6 8px 16px); border-radius: 8px; }
+.zone { opacity: .14; }
+.zone.zone-warn { opacity: .2; }
+.grid { stroke: var(--line); stroke-width: 1; }
+.axis { stroke: #9aa3b2; stroke-width: 1; }
+.tick { font-size: 11px; fill: var(--muted); }
+.band-edge { stroke: #7a8496; stroke-width: 1; stroke-dasharray: 4 3; }
+.judged-mark { stroke: var(--committed); stroke-width: 1.5; stroke-dasharray: 2 3; }
+.history-line { fill: none; stroke: #2b6fa8; stroke-width: 2; stroke-linejoin: round; }
+.point { stroke: #fff; stroke-width: 1.5; fill: #2b6fa8; }
+.point-ok { fill: var(--ok); }
+.point-warn { fill: var(--warn); }
+.point-critical { fill: var(--critical); }
+.point-approx { fill: #fff; stroke: #2b6fa8; stroke-width: 2; }
+.chart-legend { font-size: 12.5px; color: var(--muted); display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; opacity: .5; }
+span.swatch.zone-ok { background: var(--ok); }
+span.swatch.zone-warn { background: var(--warn); }
+span.swatch.zone-critical { background: var(--critical); }
+details.values summary { cursor: pointer; font-size: 13px; color: var(--muted); margin-top: 8px; }
+.transitions { margin: 0; padding-left: 18px; font-size: 13px; }
+.transitions li { margin: 4px 0; }
+
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--line); padding: 6px 8px; white-space: nowrap; }
+td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
+.rejects { margin: 4px 0 0; padding-left: 16px; color: var(--critical-ink); }
+td.error code { font-size: 12px; background: var(--critical-bg); padding: 1px 5px; border-radius: 4px; }
+
 @media (max-width: 640px) {
   .topbar, main { padding-left: 14px; padding-right: 14px; }
   .objectives { grid-template-columns: 1fr; }
+  .health-now { align-items: flex-start; }
 }
 `;

@@ -8,13 +8,13 @@ import { objectivePanel } from './objective-panel.ts';
 /** The page reloads itself this often (seconds): a wall screen stays current with no script. */
 export const REFRESH_SECONDS = 60;
 
-export function page(title: string, body: SafeHtml, options: { refresh?: boolean } = {}): string {
+export function page(title: string, body: SafeHtml, options: { refresh?: boolean; reopen?: boolean } = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${options.refresh ? html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}
+${options.refresh ? html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}${options.reopen ? html`<meta http-equiv="refresh" content="0">` : ''}
 <title>${title}</title>
 <style>${raw(DASHBOARD_CSS)}</style>
 </head>
@@ -92,7 +92,8 @@ export function renderDashboard(view: DashboardView, unitOf: (kpi: string) => st
   return page('kpi-sync · dashboard', body, { refresh: true });
 }
 
-export function renderLogin(error?: string): string {
+/** The sign-in form; `next` (a KPI page an alert linked to) is where a correct token leads. */
+export function renderLogin(error?: string, next?: string): string {
   return page(
     'kpi-sync · sign in',
     html`<main><form class="login" method="post" action="/login">
@@ -100,8 +101,14 @@ export function renderLogin(error?: string): string {
       <p class="muted">This dashboard is protected. Enter the token from <code>settings.server.token</code>.</p>
       <label for="token">Token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+      ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
       <button type="submit">Sign in</button>
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     </form></main>`,
   );
+}
+
+/** Loads the same address again at once, from this site: see the token guard in server.ts. */
+export function renderReopen(): string {
+  return page('kpi-sync', html`<main><p class="empty" data-reopen>Opening… <a href="">continue</a></p></main>`, { reopen: true });
 }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../config/catalog.ts';
 import type { Interval } from '../../domain/types.ts';
 import type { Store } from '../../store/store.ts';
-import { listKpiViews, listObjectiveViews, pointView, type KpiView, type ObjectiveView, type PointView } from '../read-model.ts';
+import { listKpiViews, listObjectiveViews, pointView, type KpiView, type ObjectiveView, type PointView } from '../../app/read-model.ts';
 
 /** Periods a sparkline shows: about a month of days, a quarter of weeks, a year of months, two of quarters. */
 export const SPARK_PERIODS: Record<Interval, number> = { day: 30, week: 13, month: 12, quarter: 8 };

@@ -32,7 +32,7 @@ export function kpiCard(card: KpiCard, now: string): SafeHtml {
 
   return html`<article class="card tone-border-${health}" data-kpi="${card.id}" data-health="${health}">
     <header class="card-head">
-      <h3 class="card-title"${card.description ? html` title="${card.description}"` : ''}>${card.name}</h3>
+      <h3 class="card-title"${card.description ? html` title="${card.description}"` : ''}><a href="kpis/${encodeURIComponent(card.id)}">${card.name}</a></h3>
       ${healthChip(health)}
     </header>
     <div class="card-value">

@@ -1,12 +1,13 @@
 import { formatRange, formatValue } from '../../app/format.ts';
-import type { KrView, ObjectiveView } from '../read-model.ts';
+import type { KrView, ObjectiveView } from '../../app/read-model.ts';
 import { html, type SafeHtml } from './html.ts';
 import { kindBadge, trackChip } from './labels.ts';
 import { progressBar } from './progress-bar.ts';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
-function krRow(kr: KrView, unit: string | undefined): SafeHtml {
+/** One KR as a list item: title, kind, track, progress bar with the expected-by-today tick, goal and due date. */
+export function krRow(kr: KrView, unit: string | undefined): SafeHtml {
   const p = kr.progress;
   const goal =
     kr.direction === 'maintain'

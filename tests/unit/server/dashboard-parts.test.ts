@@ -4,7 +4,7 @@ import { healthOf } from '../../../src/server/dashboard/kpi-card.ts';
 import { ago, utcStamp } from '../../../src/server/dashboard/labels.ts';
 import { progressBar } from '../../../src/server/dashboard/progress-bar.ts';
 import { bandZones, sparkline } from '../../../src/server/dashboard/sparkline.ts';
-import { periodBounds } from '../../../src/server/read-api.ts';
+import { periodBounds } from '../../../src/app/period-bounds.ts';
 
 describe('sparkline', () => {
   it('draws one point per value, oldest left, with the latest as a dot in the health colour', () => {

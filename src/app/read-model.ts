@@ -1,12 +1,15 @@
-import { formatBand, formatPeriod, formatValue } from '../app/format.ts';
-import { shownPeriods, type ShownPeriod } from '../app/kpi-periods.ts';
 import type { Catalog, LoadedKpi } from '../config/catalog.ts';
+import type { KrConfig, ObjectiveConfig } from '../config/schema.ts';
 import type { Band, Datapoint, HealthState, Interval, KrProgress } from '../domain/types.ts';
 import type { Store, SyncRun } from '../store/store.ts';
+import { formatBand, formatPeriod, formatValue } from './format.ts';
+import { shownPeriods, type ShownPeriod } from './kpi-periods.ts';
 
 /**
- * What the read API and the dashboard show, read from the catalog in force and the
- * store. Shapes here are the API's JSON: add fields freely, rename none.
+ * What the read API, the dashboard and the CLI's `--output json` show, read from the
+ * catalog in force and the store. Here in src/app, not in src/server, because the CLI
+ * prints the same documents and may not import the server. Shapes here are the API's
+ * JSON: add fields freely, rename none.
  */
 
 export interface PointView {
@@ -17,6 +20,8 @@ export interface PointView {
   /** Value with its unit, formatted for display. */
   display: string;
   observedAt: string;
+  /** Connection id, or `formula`. */
+  source: string;
   approximate?: boolean;
 }
 
@@ -98,6 +103,7 @@ export function pointView(point: Datapoint, kpi: Pick<LoadedKpi, 'interval' | 't
     value: point.value,
     display: formatValue(point.value, kpi.unit),
     observedAt: point.observedAt,
+    source: point.source,
   };
   if (point.approximate) view.approximate = true;
   return view;
@@ -117,7 +123,7 @@ export async function kpiView(kpi: LoadedKpi, store: Store, now: Date): Promise<
     store.listRuns({ kpi: kpi.id, limit: 1 }),
     shownPeriods(kpi, store, now),
   ]);
-  const periodView = (p: ShownPeriod): PeriodView => ({ role: p.role, roleLabel: p.roleLabel, label: p.label, period: p.period, point: p.point ? pointView(p.point, kpi) : null });
+  const periodView = (p: ShownPeriod): PeriodView => shownPeriodView(p, kpi);
   const view: KpiView = {
     id: kpi.id,
     name: kpi.name,
@@ -146,6 +152,41 @@ export function listKpiViews(catalog: Catalog, store: Store, now: Date): Promise
   return Promise.all([...catalog.kpis.values()].map((kpi) => kpiView(kpi, store, now)));
 }
 
+export function shownPeriodView(p: ShownPeriod, kpi: Pick<LoadedKpi, 'interval' | 'timezone' | 'unit'>): PeriodView {
+  return { role: p.role, roleLabel: p.roleLabel, label: p.label, period: p.period, point: p.point ? pointView(p.point, kpi) : null };
+}
+
+/** One KR with its latest progress (`unit` is its KPI's, for the value's display). */
+export function krView(kr: KrConfig, progress: KrProgress | undefined, unit: string | undefined): KrView {
+  const view: KrView = {
+    id: kr.id,
+    title: kr.title,
+    kpi: kr.kpi,
+    kind: kr.kind,
+    direction: kr.direction,
+    startDate: kr.startDate,
+    dueDate: kr.dueDate,
+    progress: progress ? { ...progress, display: formatValue(progress.value, unit) } : null,
+  };
+  if (kr.start !== undefined) view.start = kr.start;
+  if (kr.target !== undefined) view.target = kr.target;
+  if (kr.band) view.band = kr.band;
+  if (kr.owner) view.owner = kr.owner;
+  if (kr.indicator) view.indicator = kr.indicator;
+  return view;
+}
+
+/** The KRs measured by one KPI, each with the objective it belongs to. */
+export function listKrViewsOf(catalog: Catalog, kpi: string, store: Store): Promise<(KrView & { objective: { id: string; title: string } })[]> {
+  const unit = catalog.kpis.get(kpi)?.unit;
+  return Promise.all(
+    (catalog.krsByKpi.get(kpi) ?? []).map(async ({ kr, objective }: { kr: KrConfig; objective: ObjectiveConfig }) => ({
+      ...krView(kr, await store.latestProgress(kr.id), unit),
+      objective: { id: objective.id, title: objective.title },
+    })),
+  );
+}
+
 export async function listObjectiveViews(catalog: Catalog, store: Store): Promise<ObjectiveView[]> {
   return Promise.all(
     catalog.objectives.map(async (objective) => {
@@ -153,24 +194,7 @@ export async function listObjectiveViews(catalog: Catalog, store: Store): Promis
       if (objective.description) view.description = objective.description;
       if (objective.owner) view.owner = objective.owner;
       for (const kr of objective.krs) {
-        const progress = await store.latestProgress(kr.id);
-        const unit = catalog.kpis.get(kr.kpi)?.unit;
-        const krView: KrView = {
-          id: kr.id,
-          title: kr.title,
-          kpi: kr.kpi,
-          kind: kr.kind,
-          direction: kr.direction,
-          startDate: kr.startDate,
-          dueDate: kr.dueDate,
-          progress: progress ? { ...progress, display: formatValue(progress.value, unit) } : null,
-        };
-        if (kr.start !== undefined) krView.start = kr.start;
-        if (kr.target !== undefined) krView.target = kr.target;
-        if (kr.band) krView.band = kr.band;
-        if (kr.owner) krView.owner = kr.owner;
-        if (kr.indicator) krView.indicator = kr.indicator;
-        view.krs.push(krView);
+        view.krs.push(krView(kr, await store.latestProgress(kr.id), catalog.kpis.get(kr.kpi)?.unit));
       }
       return view;
     }),
