@@ -32,7 +32,14 @@ export interface RunSummary {
   startedAt: string;
   finishedAt?: string;
   error?: { code: string; message: string };
+  /** Rows or records the run could not use, the first few with their line (or record id), and the connector's guess at why. */
+  rejected?: number;
+  rejects?: { where: number | string; reason: string }[];
+  hints?: string[];
 }
+
+/** Rejected rows a summary carries: enough to point at the file, not the run record's hundred. */
+export const SUMMARY_REJECTS = 5;
 
 export interface KpiView {
   id: string;
@@ -113,6 +120,11 @@ export function runSummary(run: SyncRun): RunSummary {
   const summary: RunSummary = { id: run.id, status: run.status, mode: run.mode, startedAt: run.startedAt };
   if (run.finishedAt) summary.finishedAt = run.finishedAt;
   if (run.error) summary.error = run.error;
+  if (run.rejected) {
+    summary.rejected = run.rejected;
+    summary.rejects = (run.rejects ?? []).slice(0, SUMMARY_REJECTS);
+    if (run.hints?.length) summary.hints = run.hints;
+  }
   return summary;
 }
 

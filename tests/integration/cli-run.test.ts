@@ -24,6 +24,8 @@ describe('kpi-sync run --once / status / validate', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/Sales today[^\n]*350\.5 USD[^\n]*warn/);
     expect(status.stdout).toMatch(/Grow sales[^\n]*Daily sales to 500[^\n]*70%/);
+    // The row the sync could not use, with its line, without opening the run record.
+    expect(status.stdout).toMatch(/Rejected rows in the latest run[\s\S]*Sales today[^\n]*1[^\n]*line 4: not a number in column "amount": "not-a-number"/);
   });
 
   it('re-running is idempotent: the same values, no duplicate datapoints', async () => {

@@ -28,7 +28,23 @@ export function statusTables(kpis: KpiView[], objectives: ObjectiveView[]): stri
       krRows.push([objective.title, kr.title, formatPercent(p?.progress), formatPercent(p?.expected), p?.track.replace('_', ' ') ?? '—', p?.at ?? '—']);
     }
   }
-  return `${kpiRows.toString()}\n${krRows.toString()}`;
+  return [kpiRows.toString(), krRows.toString(), ...rejectedRows(kpis)].join('\n');
+}
+
+/**
+ * The rows each KPI's latest run could not use, with their line numbers (or record
+ * ids), so a bad export is found from `status` without opening the run record.
+ */
+function rejectedRows(kpis: KpiView[]): string[] {
+  const rows = table(['KPI', 'rejected', 'first rejected rows', 'likely cause']);
+  for (const kpi of kpis) {
+    const run = kpi.lastRun;
+    if (!run?.rejected) continue;
+    const lines = (run.rejects ?? []).map((r) => `${typeof r.where === 'number' ? `line ${r.where}` : r.where}: ${r.reason}`);
+    const more = run.rejected - lines.length;
+    rows.push([kpi.name, String(run.rejected), [...lines, ...(more > 0 ? [`… ${more} more`] : [])].join('\n'), run.hints?.join('\n') ?? '']);
+  }
+  return rows.length > 0 ? [`Rejected rows in the latest run\n${rows.toString()}`] : [];
 }
 
 export function registerStatus(program: Command): void {
