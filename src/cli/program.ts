@@ -9,6 +9,7 @@ import { registerPlan } from './commands/plan.command.ts';
 import { registerPushes } from './commands/pushes.command.ts';
 import { registerRun } from './commands/run.command.ts';
 import { registerSchema } from './commands/schema.command.ts';
+import { registerSilence } from './commands/silence.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStatus } from './commands/status.command.ts';
 import { registerStore } from './commands/store.command.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerAlerts(program);
   registerPushes(program);
+  registerSilence(program);
   registerPlan(program);
   registerStore(program);
   registerConnector(program);
