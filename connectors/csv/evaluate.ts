@@ -7,6 +7,7 @@ import { DateCell, dateParser, daysFromCivil, INSTANT, LOCAL_DATE, type DatePars
 import { compileFilter, type FieldTest } from './filters.ts';
 import { numberFormatHint } from './format-hint.ts';
 import { isBlank, numberFormat, parseNumber, type NumberFormat } from './numbers.ts';
+import type { NumberReader, ParseMemo } from './parse-memo.ts';
 import type { CsvAggregate, CsvConnection, CsvQuery } from './schema.ts';
 
 /** What the evaluator needs from the sync context. */
@@ -17,6 +18,8 @@ export interface EvaluateEnv {
   diagnostics: Diagnostics;
   /** The file path or URL, for messages. */
   source: string;
+  /** In a scan shared by several KPIs: each record's date and number parsed once for all of them. */
+  memo?: ParseMemo;
 }
 
 /** Longest excerpt of a bad cell quoted in a reject reason. */
@@ -62,7 +65,8 @@ export class CsvEvaluator {
   private readonly format: NumberFormat;
   private readonly separators: { decimal: string; thousands: string };
   private hintsTried = 0;
-  private readonly parseDate: DateParser | undefined;
+  private parseDate: DateParser | undefined;
+  private readNumber: NumberReader;
   private readonly cell = new DateCell();
   private readonly buckets: PeriodBuckets<PeriodAggregate>;
   private readonly startMs: number;
@@ -94,6 +98,8 @@ export class CsvEvaluator {
     this.format = numberFormat(connection.decimal, connection.thousands);
     this.separators = { decimal: connection.decimal, thousands: connection.thousands };
     this.parseDate = query.date ? dateParser(query.date.format) : undefined;
+    const format = this.format;
+    this.readNumber = (bytes, start, end) => parseNumber(bytes, start, end, format);
     const { window } = env;
     this.buckets = new PeriodBuckets(env.periodOf, window.interval, window.timeZone, (period) => new PeriodAggregate(period));
     this.startMs = Date.parse(window.start);
@@ -155,7 +161,7 @@ export class CsvEvaluator {
       const s = starts[this.valueColumn]!;
       const e = ends[this.valueColumn]!;
       if (this.numeric) {
-        value = parseNumber(bytes, s, e, this.format);
+        value = this.readNumber(bytes, s, e);
         if (value !== value) {
           if (isBlank(bytes, s, e)) this.blankValues++;
           else this.rejectNumber(line, bytes, s, e);
@@ -211,6 +217,25 @@ export class CsvEvaluator {
     this.filterTests = query.filter.map((f) => compileFilter(f, this.format));
     this.names = layout.names;
     this.width = width;
+    const { memo } = this.env;
+    if (memo) {
+      if (this.parseDate && query.date) this.parseDate = memo.date(this.dateColumn, query.date.format, this.parseDate);
+      if (this.valueColumn >= 0) this.readNumber = memo.number(this.valueColumn, this.format);
+    }
+  }
+
+  /**
+   * The column and values of the query's first filter that is an `equals` or `in` of
+   * strings, once the columns are known: a row whose cell is none of them cannot
+   * match, so a shared scan need not hand it this query at all.
+   */
+  discriminator(): { column: number; values: string[] } | undefined {
+    if (this.width < 0) return undefined;
+    for (const [k, filter] of this.query.filter.entries()) {
+      const values = filter.equals !== undefined ? [filter.equals] : filter.in;
+      if (values && values.length > 0 && values.every((v) => typeof v === 'string')) return { column: this.filterColumns[k]!, values: values as string[] };
+    }
+    return undefined;
   }
 
   /** Rows without a date column count toward the window's last period (the file is a snapshot). */

@@ -1,10 +1,14 @@
 import type { CheckContext, CheckResult, ConnectorContext, RawValue } from '../../src/sdk/index.ts';
 import { toUtf8 } from './encoding.ts';
-import { CsvEvaluator } from './evaluate.ts';
+import { RecordFanOut } from './fan-out.ts';
+import { ParseMemo } from './parse-memo.ts';
+import { ScanReader, type CsvReadRequest } from './scan-reader.ts';
+
+export type { CsvReadRequest } from './scan-reader.ts';
 import { CsvScanner } from './scanner.ts';
 import type { CsvConnection, CsvQuery } from './schema.ts';
 import { listCsvFiles, skippedNote } from './folder.ts';
-import { DEFAULT_CHUNK_BYTES, fileError, openSource, resolvePath } from './source.ts';
+import { DEFAULT_CHUNK_BYTES, fileError, openSource, resolvePath, type OpenSource } from './source.ts';
 
 /** Tuning knobs that are not config: tests use tiny chunks to cut records in odd places. */
 export interface CsvReadOptions {
@@ -19,41 +23,71 @@ function scannerOptions(connection: CsvConnection) {
   return { delimiter: connection.delimiter.charCodeAt(0), quote: connection.quote.charCodeAt(0) };
 }
 
+
 /** Streams the source once and returns one value per period (see CsvEvaluator). */
 export async function readCsv(connection: CsvConnection, query: CsvQuery, ctx: ConnectorContext, options: CsvReadOptions = {}): Promise<RawValue[]> {
+  const [outcome] = await scanCsv(connection, query.file, [{ query, ctx }], options);
+  if (outcome!.status === 'rejected') throw outcome!.reason;
+  return outcome!.value;
+}
+
+/**
+ * Streams one source once for several KPIs' queries: the scanner splits each record
+ * once and every query's evaluator reads it. Each request settles on its own: a query
+ * naming a missing column, or a sync aborted by its shutdown, fails alone while the
+ * others read on; the read stops early only when no request is left. A source that
+ * cannot be read fails them all.
+ */
+export async function scanCsv(connection: CsvConnection, file: string | undefined, requests: readonly CsvReadRequest[], options: CsvReadOptions = {}): Promise<PromiseSettledResult<RawValue[]>[]> {
   const started = performance.now();
-  const source = await openSource(connection, query.file, ctx, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  // The read itself stops only when every KPI has left it (each sync keeps its own signal).
+  const everyoneLeft = new AbortController();
+  const reading = () => readers.filter((r) => !r.failed);
+  const left = () => {
+    if (reading().length === 0 && !everyoneLeft.signal.aborted) everyoneLeft.abort(new Error('every KPI of this read has left it'));
+  };
+  const readers: ScanReader[] = requests.map((request) => new ScanReader(request, left));
+  for (const reader of readers) reader.watch();
   let bytes = 0;
+  let label = '';
   try {
-    const evaluator = new CsvEvaluator(connection, query, {
-      window: ctx.window,
-      mode: ctx.mode,
-      periodOf: ctx.periodOf,
-      diagnostics: ctx.diagnostics,
-      source: source.label,
-    });
-    const scanner = new CsvScanner(scannerOptions(connection), evaluator.onRecord, evaluator.onMalformed);
-    for await (const chunk of toUtf8(source.chunks, connection.encoding, (n) => (bytes += n))) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      scanner.push(chunk);
+    if (reading().length > 0) {
+      const lead = requests[0]!.ctx;
+      const { signal } = everyoneLeft;
+      const source = await openSource(connection, file, { baseDir: lead.baseDir, signal, http: { request: (r) => lead.http.request({ ...r, signal }) } }, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+      label = source.label;
+      try {
+        bytes = await scanSource(connection, source, readers, signal);
+      } finally {
+        await source.close();
+      }
     }
-    scanner.finish();
-    evaluator.finish();
-    const values = evaluator.results();
-    const { diagnostics } = ctx;
-    diagnostics.count('rowsRead', evaluator.rowsRead);
-    diagnostics.count('bytesRead', bytes);
-    diagnostics.count('rowsMatched', evaluator.rowsMatched);
-    if (evaluator.rowsRejected > 0) diagnostics.count('rowsRejected', evaluator.rowsRejected);
-    if (evaluator.blankValues > 0) diagnostics.count('blankValues', evaluator.blankValues);
-    ctx.logger.debug(
-      { source: source.label, rows: evaluator.rowsRead, matched: evaluator.rowsMatched, rejected: evaluator.rowsRejected, bytes, periods: values.length, ms: Math.round(performance.now() - started) },
-      'csv read',
-    );
-    return values;
+  } catch (error) {
+    for (const reader of reading()) reader.fail(error);
   } finally {
-    await source.close();
+    for (const reader of readers) reader.unwatch();
   }
+  const facts = { label, bytes, ms: Math.round(performance.now() - started), sharedBy: readers.length };
+  return readers.map((reader) => reader.settle(facts));
+}
+
+/** Scans the open source into the readers' evaluators and returns the bytes read. */
+async function scanSource(connection: CsvConnection, source: OpenSource, readers: ScanReader[], signal: AbortSignal): Promise<number> {
+  let bytes = 0;
+  // One query (the common case): its evaluator's handlers directly, nothing between them and the scanner.
+  const fanOut = readers.length > 1 ? new RecordFanOut(readers, new ParseMemo(), connection.header) : undefined;
+  for (const reader of readers) reader.start(connection, source.label, fanOut ? fanOut.memo : undefined);
+  const scanner = fanOut ? new CsvScanner(scannerOptions(connection), fanOut.onRecord, fanOut.onMalformed) : new CsvScanner(scannerOptions(connection), readers[0]!.handler('onRecord'), readers[0]!.handler('onMalformed'));
+  for await (const chunk of toUtf8(source.chunks, connection.encoding, (n) => (bytes += n))) {
+    if (signal.aborted) return bytes;
+    scanner.push(chunk);
+  }
+  scanner.finish();
+  for (const reader of readers) {
+    if (fanOut) reader.setRowsRead(fanOut.rows);
+    reader.finish();
+  }
+  return bytes;
 }
 
 /** The first record of the source, or undefined when it has none within the limit. */

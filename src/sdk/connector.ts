@@ -134,6 +134,14 @@ export interface Connector<C = any, Q = any> {
    */
   measure?(query: Q): Measure;
   /**
+   * For a connector that can serve several KPIs from one read (a CSV file scanned
+   * once for all of them): queries on one connection with the same key read the same
+   * data. The scheduler starts such KPIs together and counts them as one sync against
+   * `settings.concurrency`; the connector gathers their fetches itself. Undefined (or
+   * no method) means every fetch reads on its own.
+   */
+  shareKey?(connection: C, query: Q): string | undefined;
+  /**
    * Defaults for the HTTP client the runner builds per connection: the vendor's
    * rate-limit header reader, timeouts. The client lives as long as the connection,
    * so rate-limit state carries across runs.

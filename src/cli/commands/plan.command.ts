@@ -8,7 +8,7 @@ import { formatPeriod, formatValue } from '../../app/format.ts';
 import { pointView } from '../../app/read-model.ts';
 import { outputOption, printJson, type OutputFormat } from '../output.ts';
 import { table } from '../table.ts';
-import { runOrder } from '../run-order.ts';
+import { runOrder } from '../../app/run-order.ts';
 import { withApp } from '../with-app.ts';
 
 /**

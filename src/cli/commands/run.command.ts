@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { runSync, type SyncResult } from '../../sync/run-sync.ts';
 import { outputOption, printJson, type OutputFormat } from '../output.ts';
 import { withApp } from '../with-app.ts';
-import { runOrder } from '../run-order.ts';
+import { runOnce } from '../../app/run-once.ts';
 import { syncResultView, syncTable } from '../sync-report.ts';
 
 export function registerRun(program: Command): void {
@@ -14,8 +13,7 @@ export function registerRun(program: Command): void {
     .addOption(outputOption())
     .action(async (opts: { kpi?: string[]; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
-      const results: SyncResult[] = [];
-      for (const kpi of runOrder(app.catalog, opts.kpi)) results.push(await runSync({ kpi }, app.env));
+      const results = await runOnce(app, opts.kpi);
       if (opts.output === 'table') process.stdout.write(`${app.redactor.scrub(syncTable(results, app.catalog))}\n`);
       // One delivery pass for the alerts these syncs raised; what fails stays queued for `start`.
       const sent = await app.dispatcher.tick();

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Catalog, LoadedKpi } from '../../../src/config/catalog.ts';
 import { EmbeddedScheduler } from '../../../src/schedule/embedded.scheduler.ts';
 
@@ -7,8 +7,17 @@ function kpi(id: string, extra: Partial<LoadedKpi> = {}): LoadedKpi {
   return { id, name: id, category: 'Test', interval: 'day', timezone: 'UTC', file: 'test.yaml', source: { connection: 'c', query: {} }, ...extra } as LoadedKpi;
 }
 
+/** Connection `c` reads alone; `files` serves every KPI of one file from one read (as the CSV connector does). */
 function catalog(kpis: LoadedKpi[]): Catalog {
-  return { kpis: new Map(kpis.map((k) => [k.id, k])) } as Catalog;
+  const connections = new Map([
+    ['c', { id: 'c', settings: {}, connector: {} }],
+    ['files', { id: 'files', settings: {}, connector: { shareKey: (_settings: unknown, query: { file: string }) => query.file } }],
+  ]);
+  return { kpis: new Map(kpis.map((k) => [k.id, k])), connections } as unknown as Catalog;
+}
+
+function onFile(id: string, file: string, extra: Partial<LoadedKpi> = {}): LoadedKpi {
+  return kpi(id, { source: { connection: 'files', query: { file } }, query: { file }, ...extra } as Partial<LoadedKpi>);
 }
 
 const schedulers: EmbeddedScheduler[] = [];
@@ -76,5 +85,35 @@ describe('EmbeddedScheduler', () => {
     s.trigger('stuck');
     expect(await s.stop(20, 1000)).toEqual({ finished: false, aborted: ['stuck'] });
     expect(reason).toMatchObject({ code: 'KS_ERR_ABORTED', retryable: true });
+  });
+
+  it('starts the KPIs that share a read together, as one place of the concurrency', async () => {
+    const gate = Promise.withResolvers<void>();
+    const started: string[] = [];
+    const s = scheduler(async (id) => {
+      started.push(id);
+      await gate.promise;
+    }, 1);
+    s.apply(catalog([onFile('a', 'sales.csv'), kpi('api'), onFile('b', 'sales.csv'), onFile('c', 'costs.csv')]));
+    s.runAll();
+    expect(started).toEqual(['a', 'b']);
+    gate.resolve();
+    await s.idle();
+    expect(started).toEqual(['a', 'b', 'api', 'c']);
+  });
+
+  it('one cron tick asks for every KPI on its schedule at once, so the KPIs of one file start together', async () => {
+    const gate = Promise.withResolvers<void>();
+    const started: string[] = [];
+    const s = scheduler(async (id) => {
+      started.push(id);
+      await gate.promise;
+    }, 1);
+    const everySecond = { schedule: '* * * * * *' };
+    s.apply(catalog([onFile('a', 'sales.csv', everySecond), onFile('b', 'sales.csv', everySecond), onFile('c', 'sales.csv', everySecond)]));
+    await vi.waitFor(() => expect(started.length).toBeGreaterThan(0), { timeout: 5_000 });
+    // With concurrency 1, a KPI asked for on its own would run alone while the gate holds.
+    expect(started).toEqual(['a', 'b', 'c']);
+    gate.resolve();
   });
 });

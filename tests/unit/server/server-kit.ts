@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfigFolder } from '../../../src/app/app-config.ts';
 import { createLogger } from '../../../src/app/logger.ts';
 import { Redactor } from '../../../src/app/redactor.ts';
-import { runOrder } from '../../../src/cli/run-order.ts';
+import { runOrder } from '../../../src/app/run-order.ts';
 import type { Catalog } from '../../../src/config/catalog.ts';
 import { createHttpClient } from '../../../src/sdk/http.ts';
 import { createMetrics, type Metrics } from '../../../src/server/metrics.ts';
