@@ -22,7 +22,7 @@ export default defineConnector<HttpConnection, HttpQuery>({
   http: (connection) => ({ rateLimit: readRateLimit, timeoutMs: connection.timeoutMs, allowLinkLocal: connection.allowLinkLocal }),
   backfill: 'per-period',
   // A request that names the window's bounds counts what happened in it; one that does not reads a level now.
-  measure: (query) => (usesWindow([query.path, query.params, query.headers, query.body]) ? 'flow' : 'snapshot'),
+  measure: (query) => query.measure ?? (usesWindow([query.path, query.params, query.headers, query.body]) ? 'flow' : 'snapshot'),
 
   async check(connection, ctx) {
     const source = createSource({ connection, http: ctx.http, state: ctx.connectionState, logger: ctx.logger });

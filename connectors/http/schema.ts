@@ -135,6 +135,10 @@ export const querySchema = z
     pick: pickSchema,
     aggregate: z.enum(AGGREGATES).optional().describe('How several picked numbers (a list, or one per page) become one: sum, count, avg, min, max or last.'),
     pagination: paginationSchema.optional().describe('How to reach the next page; every page costs a request.'),
+    measure: z
+      .enum(['flow', 'snapshot'])
+      .optional()
+      .describe('Overrides what the query measures. Default: flow when the request uses a {{window.*}} placeholder (it asks about the period), snapshot otherwise. A report of a level "as of" the window end is a snapshot.'),
   })
   .superRefine(checkQuery);
 

@@ -6,7 +6,7 @@ import { configJsonSchema } from '../../../src/config/json-schema.ts';
 const builtInConnectors = await loadBuiltInConnectors();
 
 describe('config/kpi-sync.schema.json', () => {
-  it('is what `kpi-sync schema` prints today (regenerate: npm run kpi-sync -- schema > config/kpi-sync.schema.json)', () => {
+  it('is what `kpi-sync schema` prints today (regenerate: npm run --silent kpi-sync -- schema > config/kpi-sync.schema.json)', () => {
     const committed = JSON.parse(readFileSync(new URL('../../../config/kpi-sync.schema.json', import.meta.url), 'utf8')) as unknown;
     expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema(builtInConnectors))));
   });
