@@ -5,6 +5,18 @@ import type { Metrics } from './metrics.ts';
 import type { ReadinessProbe } from './readiness.ts';
 import { resolveServerOptions } from './server-options.ts';
 import { startServer, type RunningServer, type ServerPlugin } from './server.ts';
+import { readSecretFile } from '../config/secret-file.ts';
+import { ConfigError } from '../sdk/index.ts';
+
+/** The token file, read as `${file:}` secrets are (regular file, 64 KiB, 2 s), or a config error naming it. */
+async function readTokenFile(file: string): Promise<string> {
+  try {
+    return await readSecretFile(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`KPI_SYNC_TOKEN_FILE ${file} cannot be read: ${reason}`);
+  }
+}
 
 export interface OperationsOptions {
   /** The config in force (a reload replaces it; host, port and token are read once). */
@@ -30,10 +42,12 @@ export interface OperationsOptions {
  * non-loopback host without a token.
  */
 export async function startOperations(options: OperationsOptions): Promise<RunningServer | undefined> {
+  const env = options.env ?? process.env;
   const resolved = resolveServerOptions({
     settings: options.getCatalog().settings.server,
-    env: options.env ?? process.env,
+    env,
     ...(options.portFlag === undefined ? {} : { portFlag: options.portFlag }),
+    ...(env.KPI_SYNC_TOKEN_FILE ? { tokenFromFile: await readTokenFile(env.KPI_SYNC_TOKEN_FILE) } : {}),
   });
   if (!resolved.enabled) return undefined;
   return startServer({

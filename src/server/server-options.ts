@@ -18,6 +18,8 @@ export interface ServerOptionSources {
   /** The `--port` flag as typed. */
   portFlag?: string | number;
   env?: Record<string, string | undefined>;
+  /** The content of the file KPI_SYNC_TOKEN_FILE names, read by the caller. */
+  tokenFromFile?: string;
 }
 
 function parsePort(text: string | number, where: string): number {
@@ -30,9 +32,13 @@ function parsePort(text: string | number, where: string): number {
 
 /**
  * The port comes from `--port`, else KPI_SYNC_PORT, else settings.server.port, else
- * 8787; the host from the config, else 127.0.0.1. Throws a KS_ERR_CONFIG KsError for a
- * bad port, and for a host beyond loopback without a token: the read API and the
- * dashboard show business figures, which must not be open to a network.
+ * 8787; the host from KPI_SYNC_HOST, else the config, else 127.0.0.1; the token from
+ * KPI_SYNC_TOKEN or the file KPI_SYNC_TOKEN_FILE names (a Docker or Kubernetes
+ * secret), else the config. The image sets KPI_SYNC_HOST=0.0.0.0, so a container
+ * publishes its server and refuses to start without a token. Throws a KS_ERR_CONFIG
+ * KsError for a bad port, for both token variables at once, and for a host beyond
+ * loopback without a token: the read API and the dashboard show business figures,
+ * which must not be open to a network.
  */
 export function resolveServerOptions(sources: ServerOptionSources): ServerOptions {
   const { settings = {}, env = {} } = sources;
@@ -40,10 +46,28 @@ export function resolveServerOptions(sources: ServerOptionSources): ServerOption
   let port = settings.port ?? DEFAULT_PORT;
   if (sources.portFlag !== undefined) port = parsePort(sources.portFlag, '--port');
   else if (envPort) port = parsePort(envPort, 'KPI_SYNC_PORT');
-  const options: ServerOptions = { enabled: settings.enabled ?? true, host: settings.host ?? DEFAULT_HOST, port };
-  if (settings.token) options.token = settings.token;
+  const host = env.KPI_SYNC_HOST?.trim() || settings.host || DEFAULT_HOST;
+  const options: ServerOptions = { enabled: settings.enabled ?? true, host, port };
+  const token = tokenOf(sources);
+  if (token !== undefined) options.token = token;
   assertSafeBinding(options);
   return options;
+}
+
+function tokenOf({ settings = {}, env = {}, tokenFromFile }: ServerOptionSources): string | undefined {
+  const fromEnv = env.KPI_SYNC_TOKEN;
+  if (fromEnv !== undefined && env.KPI_SYNC_TOKEN_FILE) throw new ConfigError('KPI_SYNC_TOKEN and KPI_SYNC_TOKEN_FILE are both set: keep one');
+  if (tokenFromFile !== undefined) {
+    // A secret file usually ends with a newline; the token is the line.
+    const token = tokenFromFile.trim();
+    if (token === '') throw new ConfigError(`the file KPI_SYNC_TOKEN_FILE names (${env.KPI_SYNC_TOKEN_FILE}) is empty`);
+    return token;
+  }
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() === '') throw new ConfigError('KPI_SYNC_TOKEN is empty; set it to a long random value or unset it');
+    return fromEnv;
+  }
+  return settings.token;
 }
 
 /** Refuses a non-loopback bind address without a token (and an empty or blank token anywhere). */

@@ -51,4 +51,13 @@ describe('server options', () => {
     expect(() => assertSafeBinding({ host: '127.0.0.1', token: '  ' })).toThrow(/token is empty/);
     expect(resolveServerOptions({ settings: { enabled: false } }).enabled).toBe(false);
   });
+
+  it('takes the host from KPI_SYNC_HOST and the token from KPI_SYNC_TOKEN or its file before the config', () => {
+    const settings = { host: '127.0.0.1', token: 'from-config' };
+    expect(resolveServerOptions({ settings, env: { KPI_SYNC_HOST: '0.0.0.0' } })).toMatchObject({ host: '0.0.0.0', token: 'from-config' });
+    expect(resolveServerOptions({ settings, env: { KPI_SYNC_TOKEN: 'from-env' } }).token).toBe('from-env');
+    expect(resolveServerOptions({ settings, env: { KPI_SYNC_TOKEN_FILE: '/run/secrets/t' }, tokenFromFile: 'from-file\n' }).token).toBe('from-file');
+    expect(() => resolveServerOptions({ env: { KPI_SYNC_HOST: '0.0.0.0', KPI_SYNC_TOKEN: ' ' } })).toThrow('KPI_SYNC_TOKEN is empty');
+    expect(resolveServerOptions({ env: { KPI_SYNC_HOST: ' ' } }).host).toBe('127.0.0.1');
+  });
 });
