@@ -5,10 +5,6 @@ import type { Catalog } from '../config/catalog.ts';
 import type { Store } from '../store/store.ts';
 import { SESSION_COOKIE, isAuthorized, safeEqual, sessionValue } from './auth.ts';
 import { suggest } from '../config/suggest.ts';
-import { renderDashboard, renderLogin, renderReopen } from './dashboard/dashboard.page.ts';
-import { buildDashboardView } from './dashboard/dashboard.view.ts';
-import { renderBadRange, renderKpiPage, renderUnknownKpi } from './dashboard/kpi-page.ts';
-import { buildKpiPageView } from './dashboard/kpi-page.view.ts';
 import type { Metrics } from './metrics.ts';
 import { registerReadApi } from './read-api.ts';
 import type { ReadinessProbe } from './readiness.ts';
@@ -109,6 +105,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     return reply.code(status).send({ error: status === 500 ? 'internal error; see the server log' : error.message });
   });
 
+  let loaded: Promise<typeof import('./dashboard/pages.ts')> | undefined;
+  const pages = () => (loaded ??= import('./dashboard/pages.ts'));
+
   const guard: TokenGuard = async (request, reply) => {
     if (!token || isAuthorized(token, request.headers)) return;
     // A browser (an operator following an alert link) gets the sign-in form, and lands where it was going.
@@ -116,6 +115,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       const next = SAFE_NEXT.test(request.url) ? request.url : undefined;
       // The SameSite=Strict cookie stays off navigations from another site (a link in Slack or an
       // e-mail): reloading from this page makes it a same-site navigation that carries it, once.
+      const { renderLogin, renderReopen } = await pages();
       const page = request.headers['sec-fetch-site'] === 'cross-site' ? renderReopen() : renderLogin(undefined, next);
       await reply.code(401).type('text/html; charset=utf-8').send(page);
       return;
@@ -140,12 +140,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     });
     registerReadApi(guarded, { getCatalog: deps.getCatalog, getStore: store, now });
     guarded.get('/', async (_request, reply) => {
+      const { buildDashboardView, renderDashboard } = await pages();
       const catalog = deps.getCatalog();
       const view = await buildDashboardView(catalog, store(), now());
       return reply.type('text/html; charset=utf-8').send(renderDashboard(view, (kpi) => catalog.kpis.get(kpi)?.unit));
     });
     // Where alert links (`<alerts.dashboardUrl>/kpis/<id>`) and the dashboard's cards lead.
     guarded.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>('/kpis/:id', async (request, reply) => {
+      const { buildKpiPageView, renderBadRange, renderKpiPage, renderUnknownKpi } = await pages();
       const catalog = deps.getCatalog();
       const send = (code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
       const kpi = catalog.kpis.get(request.params.id);
@@ -160,7 +162,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const next = typeof request.body?.next === 'string' && SAFE_NEXT.test(request.body.next) ? request.body.next : undefined;
     if (!token) return reply.redirect(next ?? '/', 303);
     const given = typeof request.body?.token === 'string' ? request.body.token : '';
-    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send(renderLogin('That token is not right.', next));
+    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send((await pages()).renderLogin('That token is not right.', next));
     // HttpOnly: no script can read it; SameSite=Strict: no other site can send it.
     reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 86_400}`);
     return reply.redirect(next ?? '/', 303);
