@@ -48,6 +48,8 @@ export function resolveServerOptions(sources: ServerOptionSources): ServerOption
   else if (envPort) port = parsePort(envPort, 'KPI_SYNC_PORT');
   const host = env.KPI_SYNC_HOST?.trim() || settings.host || DEFAULT_HOST;
   const options: ServerOptions = { enabled: settings.enabled ?? true, host, port };
+  // A server that is off binds nothing: the image's KPI_SYNC_HOST=0.0.0.0 asks no token of it.
+  if (!options.enabled) return options;
   const token = tokenOf(sources);
   if (token !== undefined) options.token = token;
   assertSafeBinding(options);

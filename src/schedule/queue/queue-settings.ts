@@ -16,7 +16,7 @@ export interface ConnectionLimits {
  * the rest.
  */
 export interface QueueSettings {
-  /** Redis key prefix shared by the store and the queues. */
+  /** Redis key prefix of the queues, job schedulers and sync leases (several deployments can share one Redis). */
   prefix: string;
   /** Syncs one worker process runs at once. */
   concurrency: number;

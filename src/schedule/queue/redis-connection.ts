@@ -41,7 +41,7 @@ export async function checkRedis(redis: Redis, logger?: Logger): Promise<{ versi
     throw new KsError(
       'KS_ERR_STORE',
       `Redis maxmemory-policy is "${policy}", but kpi-sync needs "noeviction": any other policy lets Redis delete queued jobs, ` +
-        `datapoints and undelivered alerts when memory runs short. Fix: ${NOEVICTION_HINT}.`,
+        `job schedulers and sync leases when memory runs short. Fix: ${NOEVICTION_HINT}.`,
     );
   }
   return { version };

@@ -14,7 +14,7 @@ const KEEP_FAILED = { age: 7 * 86_400, count: 10_000 };
 
 /**
  * When a result carries no typed error (a run record read back), these codes mean
- * "another attempt can help". KS_ERR_STORE is nearly always Redis being away.
+ * "another attempt can help". KS_ERR_STORE is Postgres or Redis being away (a restart, a failover).
  */
 const RETRYABLE_CODES = new Set(['KS_ERR_TRANSIENT', 'KS_ERR_NETWORK', 'KS_ERR_RATE_LIMITED', 'KS_ERR_STORE']);
 

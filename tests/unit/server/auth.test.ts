@@ -59,5 +59,7 @@ describe('server options', () => {
     expect(resolveServerOptions({ settings, env: { KPI_SYNC_TOKEN_FILE: '/run/secrets/t' }, tokenFromFile: 'from-file\n' }).token).toBe('from-file');
     expect(() => resolveServerOptions({ env: { KPI_SYNC_HOST: '0.0.0.0', KPI_SYNC_TOKEN: ' ' } })).toThrow('KPI_SYNC_TOKEN is empty');
     expect(resolveServerOptions({ env: { KPI_SYNC_HOST: ' ' } }).host).toBe('127.0.0.1');
+    // Switched off, it binds nothing, so the image's 0.0.0.0 asks for no token.
+    expect(resolveServerOptions({ settings: { enabled: false }, env: { KPI_SYNC_HOST: '0.0.0.0' } }).enabled).toBe(false);
   });
 });
