@@ -26,6 +26,8 @@ export interface TickSummary {
   held: number;
   /** Alerts a silence matched: recorded as `silenced`, not sent. */
   silenced: number;
+  /** Due entries another process claimed first (two dispatchers on one store). */
+  elsewhere: number;
 }
 
 /**
@@ -86,7 +88,7 @@ export class Dispatcher {
   }
 
   private async deliverDue(): Promise<TickSummary> {
-    const summary: TickSummary = { delivered: 0, retried: 0, failed: 0, dead: 0, held: 0, silenced: 0 };
+    const summary: TickSummary = { delivered: 0, retried: 0, failed: 0, dead: 0, held: 0, silenced: 0, elsewhere: 0 };
     const now = this.now().toISOString();
     const due = await this.options.store.dueOutbox(now, this.policy.batchSize);
     const deliverers = this.options.deliverers();
@@ -138,8 +140,13 @@ export class Dispatcher {
     const tried: OutboxEntry = { ...entry, attempts: attempt, lastAttemptAt: now.toISOString() };
     // Write-ahead: the attempt is recorded before it is made, so a process killed
     // mid-request leaves a trace. The next try (after the lease) sees attempts > 1
-    // and a target that can be read back checks before sending again.
-    await store.updateOutbox({ ...tried, nextAttemptAt: new Date(now.getTime() + this.policy.leaseMs).toISOString() });
+    // and a target that can be read back checks before sending again. The write is a
+    // claim: another process that read the same due entry finds it taken and skips it.
+    const claimed = await store.claimOutbox(entry, { ...tried, nextAttemptAt: new Date(now.getTime() + this.policy.leaseMs).toISOString() });
+    if (!claimed) {
+      log.debug('outbox entry taken by another process');
+      return 'elsewhere';
+    }
     await faultPoint('delivery.before-send');
     let result: DeliveryResult;
     try {

@@ -112,6 +112,13 @@ export interface Store {
   dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
   /** Replaces an entry's delivery state (status, attempts, times, last error). */
   updateOutbox(entry: OutboxEntry): Promise<void>;
+  /**
+   * Takes a due entry for one delivery attempt: writes `claimed` (its attempt and
+   * lease) only if the entry is still pending and due when `read` said, and says
+   * whether it did. Two processes delivering from one store (a `run --once` beside
+   * the workers) read the same due entry; only one of them sends it.
+   */
+  claimOutbox(read: OutboxEntry, claimed: OutboxEntry): Promise<boolean>;
   getOutbox(id: string): Promise<OutboxEntry | undefined>;
   /** Newest first. */
   listOutbox(query?: OutboxQuery): Promise<OutboxEntry[]>;

@@ -9,10 +9,12 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite.store.ts';
 import type { OutboxEntry, Store } from '../../src/store/store.ts';
 
 let store: Store;
+let dbFile: string;
 let clock: Date;
 
 beforeEach(async () => {
-  store = await openSqliteStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'kpi-dispatch-')), 'outbox.db'));
+  dbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpi-dispatch-')), 'outbox.db');
+  store = await openSqliteStore(dbFile);
   clock = new Date('2026-11-23T10:00:00Z');
 });
 afterEach(() => store.close());
@@ -135,5 +137,34 @@ describe('outbox dispatcher', () => {
     await dispatcher([second]).tick();
     expect(second.calls).toEqual([{ payload: { id: 'evt-a' }, attempt: 2 }]); // attempt 2: it may have arrived before
     expect(await store.getOutbox('a')).toMatchObject({ status: 'delivered', attempts: 2 });
+  });
+
+  it('two processes delivering from one store send each entry once (a run --once beside the workers)', async () => {
+    const other = await openSqliteStore(dbFile);
+    try {
+      const sent: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Slow receivers: each process holds its first entry while the other reads the same due list.
+      const slow = (): Deliverer => ({
+        name: 'hook',
+        async deliver(payload) {
+          sent.push((payload as { id: string }).id);
+          await gate;
+          return { outcome: 'delivered', status: 200 };
+        },
+      });
+      await store.enqueueOutbox(['a', 'b', 'c', 'd'].map((id) => entry(id)));
+      const first = dispatcher([slow()]);
+      const second = new Dispatcher({ store: other, deliverers: () => new Map([['hook', slow()]]), logger: pino({ level: 'silent' }), now: () => clock });
+      const passes = Promise.all([first.tick(), second.tick()]);
+      setImmediate(release);
+      const [a, b] = await passes;
+      expect(sent.sort()).toEqual(['evt-a', 'evt-b', 'evt-c', 'evt-d']);
+      expect(a.delivered + b.delivered).toBe(4);
+      expect(a.elsewhere + b.elsewhere).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -84,6 +84,22 @@ export function defineOutboxContract(current: () => Store): void {
       expect((await store.dueOutbox('2030-01-01T00:00:00Z', 10)).map((e) => e.id)).toEqual(['h']);
     });
 
+    it('claims a due entry once: a second process holding the same read finds it taken', async () => {
+      await store.enqueueOutbox([outboxEntry('c1', '2024-02-01T00:00:00Z')]);
+      const [read] = await store.dueOutbox('2024-02-01T00:00:05Z', 10);
+      const claimed = (lease: string) => ({ ...read!, attempts: 1, lastAttemptAt: '2024-02-01T00:00:05Z', nextAttemptAt: lease });
+      expect(await store.claimOutbox(read!, claimed('2024-02-01T00:05:05Z'))).toBe(true);
+      expect(await store.claimOutbox(read!, claimed('2024-02-01T00:05:06Z'))).toBe(false);
+      expect(await store.getOutbox('c1')).toEqual(claimed('2024-02-01T00:05:05Z'));
+      // Under lease it is not due; once it is due again (the lease ran out), the new read may claim it.
+      expect(await store.dueOutbox('2024-02-01T00:01:00Z', 10)).toEqual([]);
+      const [again] = await store.dueOutbox('2024-02-01T00:06:00Z', 10);
+      expect(await store.claimOutbox(again!, { ...again!, attempts: 2, nextAttemptAt: '2024-02-01T00:11:00Z' })).toBe(true);
+      // Not pending (delivered, held): never claimed.
+      await store.updateOutbox({ ...(await store.getOutbox('c1'))!, status: 'delivered' });
+      expect(await store.claimOutbox(again!, { ...again!, attempts: 3 })).toBe(false);
+    });
+
     it('refuses to update an entry that does not exist', async () => {
       await expect(store.updateOutbox(outboxEntry('ghost', '2024-02-01T00:00:00Z'))).rejects.toThrow(/ghost/);
     });

@@ -64,6 +64,16 @@ export async function updateOutbox(db: Db, entry: OutboxEntry): Promise<number> 
   return result.rowCount ?? 0;
 }
 
+/** Writes `claimed` if the entry is still pending and due when `read` said. Returns the rows changed (0 or 1). */
+export async function claimOutbox(db: Db, read: OutboxEntry, claimed: OutboxEntry): Promise<number> {
+  const result = await db.query(
+    `UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_attempt_at = $5, record = $6::jsonb
+     WHERE id = $1 AND status = 'pending' AND next_attempt_at = $7::timestamptz`,
+    [read.id, claimed.status, integerOrNull(claimed.attempts), instantOrNull(claimed.nextAttemptAt), instantOrNull(claimed.lastAttemptAt), JSON.stringify(claimed), instantOrNull(read.nextAttemptAt)],
+  );
+  return result.rowCount ?? 0;
+}
+
 /** Pending entries due at `now` (ISO instant), oldest due first. */
 export async function dueOutbox(db: Db, now: string, limit: number | null): Promise<OutboxEntry[]> {
   const result = await db.query<RecordRow>(

@@ -224,6 +224,14 @@ class PostgresStore implements Store {
     });
   }
 
+  claimOutbox(read: OutboxEntry, claimed: OutboxEntry): Promise<boolean> {
+    return this.#do('claimOutbox', async () => {
+      checkOutboxEntry('claimOutbox', claimed);
+      if (claimed.id !== read.id) throw invalidInput('claimOutbox', `claimed entry "${claimed.id}" is not the one read ("${read.id}")`);
+      return (await outbox.claimOutbox(this.#pool, read, claimed)) === 1;
+    });
+  }
+
   getOutbox(id: string): Promise<OutboxEntry | undefined> {
     return this.#do('getOutbox', () => outbox.getOutbox(this.#pool, id));
   }

@@ -10,6 +10,7 @@ const ALL = -1;
 export class OutboxStatements {
   readonly #insert;
   readonly #update;
+  readonly #claim;
   readonly #due;
   readonly #get;
   readonly #db: Database.Database;
@@ -21,6 +22,9 @@ export class OutboxStatements {
        ON CONFLICT (id) DO NOTHING`,
     );
     this.#update = db.prepare<[string, number, string, string]>('UPDATE outbox SET status = ?, next_ms = ?, record = ? WHERE id = ?');
+    this.#claim = db.prepare<[string, number, string, string, number]>(
+      "UPDATE outbox SET status = ?, next_ms = ?, record = ? WHERE id = ? AND status = 'pending' AND next_ms = ?",
+    );
     this.#due = db.prepare<[number, number], { record: string }>(
       "SELECT record FROM outbox WHERE status = 'pending' AND next_ms <= ? ORDER BY next_ms, created_ms LIMIT ?",
     );
@@ -38,6 +42,11 @@ export class OutboxStatements {
 
   update(entry: OutboxEntry): number {
     return this.#update.run(entry.status, Date.parse(entry.nextAttemptAt), JSON.stringify(entry), entry.id).changes;
+  }
+
+  /** `claimed`, if the entry is still pending and due when `read` said; 1 when it was. */
+  claim(read: OutboxEntry, claimed: OutboxEntry): number {
+    return this.#claim.run(claimed.status, Date.parse(claimed.nextAttemptAt), JSON.stringify(claimed), read.id, Date.parse(read.nextAttemptAt)).changes;
   }
 
   due(nowMs: number, limit: number): OutboxEntry[] {

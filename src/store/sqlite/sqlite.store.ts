@@ -241,6 +241,14 @@ class SqliteStore implements Store {
     });
   }
 
+  claimOutbox(read: OutboxEntry, claimed: OutboxEntry): Promise<boolean> {
+    return this.#do('claimOutbox', () => {
+      checkOutboxEntry('claimOutbox', claimed);
+      if (claimed.id !== read.id) throw invalidInput('claimOutbox', `claimed entry "${claimed.id}" is not the one read ("${read.id}")`);
+      return this.#tables.outbox.claim(read, claimed) === 1;
+    });
+  }
+
   getOutbox(id: string): Promise<OutboxEntry | undefined> {
     return this.#do('getOutbox', () => this.#tables.outbox.get(id));
   }
