@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { freePort } from './redis-server.ts';
+import { ensureDebianTool, findOnPath } from './debian-package.ts';
 
 /**
  * A private MariaDB server for tests and benchmarks, in the pattern of
@@ -30,9 +31,7 @@ export interface MariaDbServer {
 }
 
 const INSTALL_HINT = 'MariaDB server not found (mariadbd, mariadb-install-db): run `apt-get install -y mariadb-server` (Debian) or put them on PATH';
-const LOCK = join(tmpdir(), 'kpi-sync-mariadb-install.lock');
 const READY_TIMEOUT_MS = 60_000;
-const SEARCH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 
 /** Every server folder not yet stopped, with its process: killed and deleted if the test process exits first. */
 const folders = new Map<string, ChildProcess | undefined>();
@@ -50,26 +49,7 @@ interface Binaries {
 
 /** The server and install-db binaries; installs Debian's package once when missing and we are root. */
 export async function ensureMariaDbBinaries(): Promise<Binaries> {
-  const found = findBinaries();
-  if (found) return found;
-  if (process.getuid?.() !== 0) throw new Error(INSTALL_HINT);
-  const deadline = Date.now() + 10 * 60_000;
-  while (Date.now() < deadline) {
-    if (takeLock()) {
-      try {
-        install();
-        const installed = findBinaries();
-        if (installed) return installed;
-        throw new Error(INSTALL_HINT);
-      } finally {
-        unlinkSync(LOCK);
-      }
-    }
-    await sleep(500);
-    const installed = findBinaries();
-    if (installed) return installed;
-  }
-  throw new Error(`${INSTALL_HINT} (timed out waiting for another worker's install, lock ${LOCK})`);
+  return ensureDebianTool({ package: 'mariadb-server', hint: INSTALL_HINT, find: findBinaries });
 }
 
 export async function startMariaDbServer(): Promise<MariaDbServer> {
@@ -197,24 +177,9 @@ function remove(dir: string): void {
 }
 
 function findBinaries(): Binaries | undefined {
-  const server = firstExecutable(['mariadbd', 'mysqld']);
-  const installDb = firstExecutable(['mariadb-install-db', 'mysql_install_db']);
+  const server = findOnPath('mariadbd', 'mysqld');
+  const installDb = findOnPath('mariadb-install-db', 'mysql_install_db');
   return server && installDb ? { server, installDb } : undefined;
-}
-
-function firstExecutable(names: string[]): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SEARCH];
-  for (const name of names) {
-    for (const dir of dirs) {
-      try {
-        accessSync(join(dir, name), constants.X_OK);
-        return join(dir, name);
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
 }
 
 function run(command: string, args: string[]): Promise<void> {
@@ -231,44 +196,3 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
-/** Creates the lock file with our pid; takes over a lock whose owner is gone. */
-function takeLock(): boolean {
-  try {
-    writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    let owner = Number.NaN;
-    try {
-      owner = Number(readFileSync(LOCK, 'utf8'));
-    } catch {
-      return false;
-    }
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
-      rmSync(LOCK, { force: true });
-      return takeLock();
-    }
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function install(): void {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another apt-get (a second test run, a provisioning script) may hold dpkg's lock: wait for it.
-  const wait = ['-o', 'DPkg::Lock::Timeout=300'];
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'mariadb-server']]) {
-    const result = spawnSync('apt-get', [...wait, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (result.status !== 0) {
-      const tail = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`${INSTALL_HINT} (apt-get ${args.join(' ')} failed: ${tail})`);
-    }
-  }
-}

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './redis-server.ts';
+import { ensureDebianTool, findOnPath } from './debian-package.ts';
 
 /**
  * A private Prometheus for tests: its own free loopback port, its own TSDB folder and
@@ -19,7 +20,6 @@ export interface PrometheusServer {
 }
 
 const INSTALL_HINT = 'prometheus not found: run `apt-get install -y prometheus` (Debian) or put the prometheus binary on PATH';
-const LOCK = join(tmpdir(), 'kpi-sync-prometheus-install.lock');
 const READY_TIMEOUT_MS = 30_000;
 
 const running = new Set<ChildProcess>();
@@ -29,25 +29,7 @@ process.once('exit', () => {
 
 /** The prometheus binary; installs Debian's package once (under a lock) when missing and we are root. */
 export async function ensurePrometheus(): Promise<string> {
-  const found = findOnPath('prometheus');
-  if (found) return found;
-  if (process.getuid?.() !== 0) throw new Error(INSTALL_HINT);
-  const deadline = Date.now() + 10 * 60_000;
-  while (Date.now() < deadline) {
-    if (takeLock()) {
-      try {
-        const path = findOnPath('prometheus') ?? install();
-        if (path) return path;
-        throw new Error(INSTALL_HINT);
-      } finally {
-        unlinkSync(LOCK);
-      }
-    }
-    await sleep(500);
-    const installed = findOnPath('prometheus');
-    if (installed) return installed;
-  }
-  throw new Error(`${INSTALL_HINT} (timed out waiting for another worker's install, lock ${LOCK})`);
+  return ensureDebianTool({ package: 'prometheus', hint: INSTALL_HINT, find: () => findOnPath('prometheus') });
 }
 
 /** Starts Prometheus scraping `targets` (host:port, path /metrics) every second. */
@@ -130,60 +112,3 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`not ready within ${READY_TIMEOUT_MS} ms`);
 }
 
-function findOnPath(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/usr/local/bin']);
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
-}
-
-/** Creates the lock file with our pid; takes over a lock whose owner is gone. */
-function takeLock(): boolean {
-  try {
-    writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    let owner = Number.NaN;
-    try {
-      owner = Number(readFileSync(LOCK, 'utf8'));
-    } catch {
-      return false;
-    }
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
-      rmSync(LOCK, { force: true });
-      return takeLock();
-    }
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function install(): string | undefined {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another apt-get (a second test run, a provisioning script) may hold dpkg's lock: wait for it.
-  const wait = ['-o', 'DPkg::Lock::Timeout=300'];
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'prometheus']]) {
-    const result = spawnSync('apt-get', [...wait, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (result.status !== 0) {
-      const tail = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`${INSTALL_HINT} (apt-get ${args.join(' ')} failed: ${tail})`);
-    }
-  }
-  return findOnPath('prometheus');
-}

@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { ensureDebianTool, findOnPath } from './debian-package.ts';
 
 /**
  * A private redis-server for tests and benchmarks: its own free loopback port, its
@@ -38,7 +39,6 @@ export interface RedisServerOptions {
 }
 
 const INSTALL_HINT = 'redis-server not found: run `apt-get install -y redis-server` (Debian) or put it on PATH';
-const LOCK = join(tmpdir(), 'kpi-sync-redis-install.lock');
 const READY_TIMEOUT_MS = 10_000;
 
 const running = new Set<ChildProcess>();
@@ -52,25 +52,7 @@ process.once('exit', () => {
  * running apt-get side by side.
  */
 export async function ensureRedisServer(): Promise<string> {
-  const found = findOnPath('redis-server');
-  if (found) return found;
-  if (process.getuid?.() !== 0) throw new Error(INSTALL_HINT);
-  const deadline = Date.now() + 10 * 60_000;
-  while (Date.now() < deadline) {
-    if (takeLock()) {
-      try {
-        const path = findOnPath('redis-server') ?? install();
-        if (path) return path;
-        throw new Error(INSTALL_HINT);
-      } finally {
-        unlinkSync(LOCK);
-      }
-    }
-    await sleep(500);
-    const installed = findOnPath('redis-server');
-    if (installed) return installed;
-  }
-  throw new Error(`${INSTALL_HINT} (timed out waiting for another worker's install, lock ${LOCK})`);
+  return ensureDebianTool({ package: 'redis-server', hint: INSTALL_HINT, find: () => findOnPath('redis-server') });
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -199,64 +181,6 @@ function ping(port: number): Promise<boolean> {
       if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH'));
     });
   });
-}
-
-function findOnPath(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/usr/local/bin']);
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
-}
-
-/** Creates the lock file with our pid; takes over a lock whose owner is gone. */
-function takeLock(): boolean {
-  try {
-    writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    let owner = Number.NaN;
-    try {
-      owner = Number(readFileSync(LOCK, 'utf8'));
-    } catch {
-      return false;
-    }
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
-      rmSync(LOCK, { force: true });
-      return takeLock();
-    }
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function install(): string | undefined {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another apt-get (a second test run, a provisioning script) may hold dpkg's lock: wait for it.
-  const wait = ['-o', 'DPkg::Lock::Timeout=300'];
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'redis-server']]) {
-    const result = spawnSync('apt-get', [...wait, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (result.status !== 0) {
-      const tail = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`${INSTALL_HINT} (apt-get ${args.join(' ')} failed: ${tail})`);
-    }
-  }
-  return findOnPath('redis-server');
 }
 
 /** Deletes every key under `prefix:` (SCAN, never KEYS), as BullMQ's suite cleans its queues. */
