@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { defineConnector, type RawValue, windowsToQuery } from '../../src/sdk/index.ts';
 import { createGithubClient } from './client.ts';
 import { countDeployments, readSearchMetric } from './metrics.ts';
 import { readGithubRateLimit, readGithubUsage } from './rate-limit.ts';
@@ -51,14 +51,3 @@ export default defineConnector<GithubConnection, GithubQuery>({
     return values;
   },
 });
-
-/** The runner's window, or in a backfill its periods (`ctx.periods`), at most `maxPeriods` of them. */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
-}

@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, QueryError, toKsError, usesWindow, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { type ConnectorContext, defineConnector, QueryError, type RawValue, type SyncWindow, toKsError, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
 import { createSource, renderRequest } from './client.ts';
 import { compileJsonata, compileJsonPath, type Expression } from './expression.ts';
 import { combine } from './map.ts';
@@ -88,15 +88,4 @@ function toValues(collected: Collected, query: HttpQuery, window: SyncWindow, pi
     return [];
   }
   return [{ value, at: window.start }];
-}
-
-/** The runner's window in `current` mode; its periods (`ctx.periods`) in `backfill` mode, at most `maxPeriods`. */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
 }

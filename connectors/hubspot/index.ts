@@ -1,4 +1,4 @@
-import { ConfigError, QueryError, defineConnector, toKsError, usesWindow, type ConnectorContext, type Measure, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { type ConnectorContext, defineConnector, type Measure, QueryError, type RawValue, type SyncWindow, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
 import { createHubspotClient, type HubspotClient } from './client.ts';
 import { dealsWonFilters, pipelineFilters, renderFilterGroups, windowMs, windowVariables } from './filters.ts';
 import { readAmount } from './map.ts';
@@ -81,15 +81,4 @@ async function sumAmount(client: HubspotClient, query: PipelineAmountQuery, wind
   // Like SQL's SUM, deals without an amount add nothing; the count says how many.
   if (missing > 0) ctx.diagnostics.count('dealsWithoutAmount', missing);
   return total;
-}
-
-/** The runner's window, or in a backfill its periods (`ctx.periods`), at most `maxPeriods` of them. */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
 }

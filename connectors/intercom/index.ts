@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow, usesWindow } from '../../src/sdk/index.ts';
+import { type ConnectorContext, defineConnector, type RawValue, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
 import { createIntercomClient, intercomBaseUrl, type IntercomClient } from './client.ts';
 import { Aggregator, describeAdmin, recordLabel, valueAt } from './map.ts';
 import { renderQuery, windowVariables } from './query-template.ts';
@@ -49,22 +49,6 @@ export default defineConnector<IntercomConnection, IntercomQuery>({
     return values;
   },
 });
-
-/**
- * The windows to query: the runner's window in `current` mode; in `backfill` mode its
- * periods (`ctx.periods`, the runner's own calendar), each queried on its own, at most
- * `maxPeriods` of them so a wide backfill fails before it sends anything.
- */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    // The runner says how wide the window is; the cap is this connection's setting.
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
-}
 
 /** One number for one window; undefined when an avg, min or max has no record to work on. */
 async function readValue(client: IntercomClient, query: IntercomQuery, rendered: SearchQuery, ctx: ConnectorContext): Promise<number | undefined> {

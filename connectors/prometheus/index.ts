@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, renderTemplate, toKsError, usesWindow, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { defineConnector, type RawValue, renderTemplate, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
 import { createPrometheusClient } from './client.ts';
 import { connectionSchema, querySchema, type PrometheusConnection, type PrometheusQuery } from './schema.ts';
 import { evaluationOf, windowVariables } from './window.ts';
@@ -49,18 +49,3 @@ export default defineConnector<PrometheusConnection, PrometheusQuery>({
     return values;
   },
 });
-
-/**
- * The runner's window in `current` mode; in `backfill` mode its periods
- * (`ctx.periods`, the runner's own calendar), at most `maxPeriods`, so a wide backfill
- * fails before it sends anything.
- */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
-}

@@ -1,4 +1,4 @@
-import { ConfigError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { defineConnector, type RawValue, windowsToQuery } from '../../src/sdk/index.ts';
 import { createSqlClient } from './client.ts';
 import { rowValues, scalarValue } from './map.ts';
 import { bindNamed, usesWindowBounds } from './placeholders.ts';
@@ -32,7 +32,7 @@ export default defineConnector<SqlConnection, SqlQuery>({
   async fetch(connection, query, ctx) {
     const client = createSqlClient({ settings: connection, baseDir: ctx.baseDir, signal: ctx.signal, logger: ctx.logger });
     const bound = bindNamed(query.sql, client.target.dialect);
-    const windows = query.rows ? [ctx.window] : windowsToQuery(ctx, connection.maxBackfillPeriods);
+    const windows = query.rows ? [ctx.window] : windowsToQuery(ctx, connection.maxBackfillPeriods, `give the backfill a later --from, raise the connection's maxBackfillPeriods (${connection.maxBackfillPeriods}), or use rows: true`);
     const values: RawValue[] = [];
     await client.session(async (run) => {
       for (const window of windows) {
@@ -56,18 +56,3 @@ export default defineConnector<SqlConnection, SqlQuery>({
     return values;
   },
 });
-
-/**
- * The windows a single-number query runs for: the runner's window in `current` mode;
- * in `backfill` mode its periods (`ctx.periods`, the runner's own calendar), at most
- * `maxPeriods`, so a wide backfill fails before it sends anything.
- */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give the backfill a later --from, raise the connection's maxBackfillPeriods (${maxPeriods}), or use rows: true`, { cause: error });
-  }
-}

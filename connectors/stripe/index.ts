@@ -1,4 +1,4 @@
-import { ConfigError, QueryError, defineConnector, toKsError, type ConnectorContext, type RawValue, type SyncWindow } from '../../src/sdk/index.ts';
+import { defineConnector, QueryError, type RawValue, windowsToQuery } from '../../src/sdk/index.ts';
 import { createStripeClient } from './client.ts';
 import { readFlow, readMrr } from './metrics.ts';
 import { STRIPE_BASE_URL, connectionSchema, querySchema, type StripeConnection, type StripeQuery } from './schema.ts';
@@ -44,14 +44,3 @@ export default defineConnector<StripeConnection, StripeQuery>({
     return values;
   },
 });
-
-/** The runner's window, or in a backfill its periods (`ctx.periods`), at most `maxPeriods` of them. */
-function windowsToQuery(ctx: ConnectorContext, maxPeriods: number): SyncWindow[] {
-  if (ctx.mode === 'current') return [ctx.window];
-  try {
-    return ctx.periods(maxPeriods);
-  } catch (error) {
-    if (toKsError(error).code !== 'KS_ERR_QUERY') throw error;
-    throw new ConfigError(`${(error as Error).message}; give it a later --from, or raise the connection's maxBackfillPeriods (${maxPeriods})`, { cause: error });
-  }
-}

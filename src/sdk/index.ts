@@ -17,3 +17,4 @@ export { renderTemplate, usesWindow, type TemplateEscape } from './template.ts';
 export { describeStatus, sourceMessage } from './http-errors.ts';
 export { excerpt, scrub } from './http-redact.ts';
 export { describeFileKind } from './file-kind.ts';
+export { windowsToQuery } from './windows.ts';
