@@ -1,4 +1,4 @@
-import { BadResponseError } from '../../src/sdk/index.ts';
+import { BadResponseError, describeValue } from '../../src/sdk/index.ts';
 
 /**
  * GitHub JSON → numbers, pure. Shapes per GitHub's REST API description: the
@@ -15,10 +15,10 @@ export interface SearchPage {
 }
 
 export function readSearchPage(body: unknown, where: string): SearchPage {
-  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search result, got ${describe(body)}`);
+  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search result, got ${describeValue(body)}`);
   const total = body.total_count;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total_count${total === undefined ? '' : ` (got ${describe(total)})`}`);
-  if (!Array.isArray(body.items)) throw new BadResponseError(`${where}: "items" is ${describe(body.items)}, not a list`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total_count${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
+  if (!Array.isArray(body.items)) throw new BadResponseError(`${where}: "items" is ${describeValue(body.items)}, not a list`);
   return { totalCount: total, incomplete: body.incomplete_results === true, items: body.items.filter(isRecord) };
 }
 
@@ -47,7 +47,7 @@ export interface Deployment {
 
 /** A page of `GET /repos/{owner}/{repo}/deployments`: each deployment's id and creation instant. */
 export function readDeployments(body: unknown, where: string): Deployment[] {
-  if (!Array.isArray(body)) throw new BadResponseError(`${where}: expected a list of deployments, got ${describe(body)}`);
+  if (!Array.isArray(body)) throw new BadResponseError(`${where}: expected a list of deployments, got ${describeValue(body)}`);
   return body.map((item, i) => {
     const createdAt = isRecord(item) && typeof item.created_at === 'string' ? Date.parse(item.created_at) : Number.NaN;
     if (!isRecord(item) || typeof item.id !== 'number' || Number.isNaN(createdAt)) {
@@ -59,7 +59,7 @@ export function readDeployments(body: unknown, where: string): Deployment[] {
 
 /** Whether any status of a deployment (`deployment-status` list) is `success`. */
 export function hasSuccessStatus(body: unknown, where: string): boolean {
-  if (!Array.isArray(body)) throw new BadResponseError(`${where}: expected a list of deployment statuses, got ${describe(body)}`);
+  if (!Array.isArray(body)) throw new BadResponseError(`${where}: expected a list of deployment statuses, got ${describeValue(body)}`);
   return body.some((status) => isRecord(status) && status.state === 'success');
 }
 
@@ -93,14 +93,6 @@ export function describeRateLimit(body: unknown): string {
   };
   const parts = [budget('core'), budget('search')].filter(Boolean);
   return parts.length > 0 ? `${parts.join(', ')} requests left` : 'rate limits not reported';
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'an empty body';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.slice(0, 60))}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

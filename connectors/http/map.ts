@@ -1,4 +1,4 @@
-import { QueryError } from '../../src/sdk/index.ts';
+import { isRecord, QueryError } from '../../src/sdk/index.ts';
 import type { Aggregate } from './schema.ts';
 
 /**
@@ -98,10 +98,6 @@ function sum(values: readonly number[]): number {
 
 function isPair(value: unknown): value is [unknown, unknown] {
   return Array.isArray(value) && value.length === 2;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,4 @@
-import { BadResponseError } from '../../src/sdk/index.ts';
+import { BadResponseError, describeValue, isRecord } from '../../src/sdk/index.ts';
 
 /**
  * HubSpot search answers → numbers, pure. Shape per HubSpot's CRM search documentation
@@ -15,12 +15,12 @@ export interface SearchPage {
 }
 
 export function readSearchPage(body: unknown, where: string): SearchPage {
-  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search answer, got ${describe(body)}`);
+  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search answer, got ${describeValue(body)}`);
   const total = body.total;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total${total === undefined ? '' : ` (got ${describe(total)})`}`);
-  if (!Array.isArray(body.results)) throw new BadResponseError(`${where}: "results" is ${describe(body.results)}, not a list`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
+  if (!Array.isArray(body.results)) throw new BadResponseError(`${where}: "results" is ${describeValue(body.results)}, not a list`);
   const results = body.results.map((record, i) => {
-    if (!isRecord(record)) throw new BadResponseError(`${where}: results[${i}] is ${describe(record)}, not a record`);
+    if (!isRecord(record)) throw new BadResponseError(`${where}: results[${i}] is ${describeValue(record)}, not a record`);
     return { id: String(record.id ?? `#${i + 1}`), properties: isRecord(record.properties) ? record.properties : {} };
   });
   const next = isRecord(body.paging) && isRecord(body.paging.next) ? body.paging.next.after : undefined;
@@ -38,14 +38,3 @@ export function readAmount(properties: Record<string, unknown>, property: string
   return { kind: 'invalid', text: JSON.stringify(raw).slice(0, 40) };
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'an empty body';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.slice(0, 60))}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

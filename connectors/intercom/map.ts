@@ -1,4 +1,4 @@
-import { BadResponseError } from '../../src/sdk/index.ts';
+import { BadResponseError, describeValue, isRecord } from '../../src/sdk/index.ts';
 import type { Aggregate, SearchObject } from './schema.ts';
 
 /**
@@ -25,14 +25,14 @@ export interface SearchPage {
 
 /** One page of a search response; throws a BadResponseError when the body is not a search list. */
 export function readSearchPage(body: unknown, object: SearchObject, where: string): SearchPage {
-  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a ${object} search list, got ${describe(body)}`);
+  if (!isRecord(body)) throw new BadResponseError(`${where}: expected a ${object} search list, got ${describeValue(body)}`);
   const totalCount = body.total_count;
   if (typeof totalCount !== 'number' || !Number.isInteger(totalCount) || totalCount < 0) {
-    throw new BadResponseError(`${where}: the response has no total_count (got ${describe(totalCount)})`);
+    throw new BadResponseError(`${where}: the response has no total_count (got ${describeValue(totalCount)})`);
   }
   const key = ITEMS_KEY[object];
   const items = body[key] ?? [];
-  if (!Array.isArray(items)) throw new BadResponseError(`${where}: "${key}" is ${describe(items)}, not a list`);
+  if (!Array.isArray(items)) throw new BadResponseError(`${where}: "${key}" is ${describeValue(items)}, not a list`);
   return { totalCount, items, next: nextCursor(body.pages) };
 }
 
@@ -105,7 +105,7 @@ export interface AdminIdentity {
 /** Who the token belongs to, from GET /me (`admin_with_app`). */
 export function readAdmin(body: unknown, where: string): AdminIdentity {
   if (!isRecord(body) || (typeof body.id !== 'string' && typeof body.id !== 'number')) {
-    throw new BadResponseError(`${where}: expected an admin with an id, got ${describe(body)}`);
+    throw new BadResponseError(`${where}: expected an admin with an id, got ${describeValue(body)}`);
   }
   const app = isRecord(body.app) ? body.app : {};
   const identity: AdminIdentity = { id: String(body.id) };
@@ -125,14 +125,3 @@ export function describeAdmin(admin: AdminIdentity): string {
   return `${who ? `${who} ` : ''}(admin ${admin.id})${workspace}`;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'an empty body';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text ${JSON.stringify(value.slice(0, 60))}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -1,6 +1,6 @@
 import type { FieldDetails, JQLCount, SearchAndReconcileResults, ServerInformation, User } from 'jira.js/version3/models';
 import type { SearchResults } from 'jira.js/version2/models';
-import { BadResponseError, ConfigError, type RawValue } from '../../src/sdk/index.ts';
+import { BadResponseError, ConfigError, isRecord, type RawValue } from '../../src/sdk/index.ts';
 
 /**
  * Vendor JSON → numbers and RawValues. Pure: no I/O, no clock. Shapes follow the
@@ -8,10 +8,6 @@ import { BadResponseError, ConfigError, type RawValue } from '../../src/sdk/inde
  * FieldDetails, User, ServerInformation) and Data Center's v2 SearchResults; the
  * jira.js model types are used for them.
  */
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function bad(what: string, expected: string): BadResponseError {
   return new BadResponseError(`${what} answered without ${expected}; is baseUrl a Jira site?`);

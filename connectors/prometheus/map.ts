@@ -1,4 +1,4 @@
-import { BadResponseError, QueryError } from '../../src/sdk/index.ts';
+import { BadResponseError, isRecord, QueryError } from '../../src/sdk/index.ts';
 
 /**
  * Prometheus HTTP API JSON → one number, pure. The envelope and result shapes are the
@@ -133,6 +133,3 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -9,6 +9,7 @@ import {
   TransientError,
 } from './errors.ts';
 import { excerpt } from './http-redact.ts';
+import { isRecord } from './values.ts';
 
 /**
  * Turns an HTTP outcome into one typed error, once, at the SDK. Messages read
@@ -191,8 +192,4 @@ function fromItem(item: unknown): string | undefined {
 function joined(parts: Array<string | undefined>, separator = '; '): string | undefined {
   const present = parts.filter((p): p is string => p !== undefined && p.trim() !== '');
   return present.length > 0 ? present.join(separator) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

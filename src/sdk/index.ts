@@ -18,3 +18,4 @@ export { describeStatus, sourceMessage } from './http-errors.ts';
 export { excerpt, scrub } from './http-redact.ts';
 export { describeFileKind } from './file-kind.ts';
 export { windowsToQuery } from './windows.ts';
+export { describeValue, isRecord } from './values.ts';
