@@ -1,6 +1,7 @@
 import type { BackfillProgress, ConnectionStateEntry, DestinationDisabled, LastPush } from '../store.ts';
 import { instantOrNull, integerOrNull, jsonOf, numberOrNull } from './columns.ts';
 import type { Db } from './postgres-pool.ts';
+import { execute, type Params } from './statement.ts';
 
 /**
  * The typed bookkeeping tables: connector cursors, alert-notified times, last KR
@@ -14,33 +15,33 @@ export async function getCursor(db: Db, kpi: string): Promise<unknown> {
   return result.rows.length === 0 ? undefined : result.rows[0]!.value;
 }
 
-export async function putCursor(db: Db, kpi: string, value: unknown): Promise<void> {
+/** Sets the KPI's connector cursor; undefined (no JSON form) forgets it. */
+export function cursorSql(p: Params, kpi: string, value: unknown): string {
   const json = jsonOf(value);
-  // undefined has no JSON form: storing it means forgetting the cursor.
-  if (json === undefined) await db.query('DELETE FROM connector_cursors WHERE kpi = $1', [kpi]);
-  else {
-    await db.query(
-      `INSERT INTO connector_cursors (kpi, value, updated_at) VALUES ($1, $2::jsonb, now())
-       ON CONFLICT (kpi) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      [kpi, json],
-    );
-  }
+  if (json === undefined) return `DELETE FROM connector_cursors WHERE kpi = ${p.add(kpi)}`;
+  return `INSERT INTO connector_cursors (kpi, value, updated_at) VALUES (${p.add(kpi)}, ${p.add(json)}::jsonb, now())
+       ON CONFLICT (kpi) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 }
 
-export async function putNotified(db: Db, kpi: string, route: string, at: string): Promise<void> {
-  await db.query(
-    `INSERT INTO alert_notified (kpi, route, at, at_iso) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (kpi, route) DO UPDATE SET at = excluded.at, at_iso = excluded.at_iso`,
-    [kpi, route, instantOrNull(at), at],
-  );
+/** When this KPI last notified each route (one row per route; a route given twice keeps its last time). */
+export function notifiedSql(p: Params, kpi: string, notified: readonly { route: string; at: string }[]): string {
+  const last = new Map(notified.map(({ route, at }) => [route, at]));
+  const routes = [...last.keys()];
+  const ats = [...last.values()];
+  return `INSERT INTO alert_notified (kpi, route, at, at_iso)
+     SELECT ${p.add(kpi)}, route, at, at_iso FROM unnest(${p.add(routes)}::text[], ${p.add(ats.map(instantOrNull))}::timestamptz[], ${p.add(ats)}::text[]) AS n(route, at, at_iso)
+     ON CONFLICT (kpi, route) DO UPDATE SET at = excluded.at, at_iso = excluded.at_iso`;
 }
 
-export async function putLastPush(db: Db, kr: string, target: string, push: LastPush): Promise<void> {
-  await db.query(
-    `INSERT INTO kr_push_last (kr, target, at, value, record) VALUES ($1, $2, $3, $4, $5::jsonb)
-     ON CONFLICT (kr, target) DO UPDATE SET at = excluded.at, value = excluded.value, record = excluded.record`,
-    [kr, target, instantOrNull(push.at), numberOrNull(push.value), JSON.stringify(push)],
-  );
+/** The value last pushed per (KR, target) (a pair given twice keeps its last push). */
+export function lastPushSql(p: Params, pushes: readonly { kr: string; target: string; push: LastPush }[]): string {
+  const last = new Map(pushes.map((entry) => [JSON.stringify([entry.kr, entry.target]), entry]));
+  const rows = [...last.values()];
+  return `INSERT INTO kr_push_last (kr, target, at, value, record)
+     SELECT * FROM unnest(${p.add(rows.map((r) => r.kr))}::text[], ${p.add(rows.map((r) => r.target))}::text[],
+       ${p.add(rows.map((r) => instantOrNull(r.push.at)))}::timestamptz[], ${p.add(rows.map((r) => numberOrNull(r.push.value)))}::float8[],
+       ${p.add(rows.map((r) => JSON.stringify(r.push)))}::jsonb[])
+     ON CONFLICT (kr, target) DO UPDATE SET at = excluded.at, value = excluded.value, record = excluded.record`;
 }
 
 /** By name in byte order (COLLATE "C"), as SQLite sorts, whatever the database's locale. */
@@ -68,16 +69,15 @@ export async function getBackfill(db: Db, kpi: string): Promise<BackfillProgress
   return result.rows[0]?.record;
 }
 
+export function backfillSql(p: Params, kpi: string, progress: BackfillProgress | undefined): string {
+  if (progress === undefined) return `DELETE FROM backfill_progress WHERE kpi = ${p.add(kpi)}`;
+  return `INSERT INTO backfill_progress (kpi, done, updated_at, record)
+     VALUES (${p.add(kpi)}, ${p.add(instantOrNull(progress.done))}, ${p.add(instantOrNull(progress.updatedAt))}, ${p.add(JSON.stringify(progress))}::jsonb)
+     ON CONFLICT (kpi) DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at, record = excluded.record`;
+}
+
 export async function putBackfill(db: Db, kpi: string, progress: BackfillProgress | undefined): Promise<void> {
-  if (progress === undefined) {
-    await db.query('DELETE FROM backfill_progress WHERE kpi = $1', [kpi]);
-    return;
-  }
-  await db.query(
-    `INSERT INTO backfill_progress (kpi, done, updated_at, record) VALUES ($1, $2, $3, $4::jsonb)
-     ON CONFLICT (kpi) DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at, record = excluded.record`,
-    [kpi, instantOrNull(progress.done), instantOrNull(progress.updatedAt), JSON.stringify(progress)],
-  );
+  await execute(db, (p) => backfillSql(p, kpi, progress));
 }
 
 /** The value, unless the entry expired at `now` (an ISO instant). */

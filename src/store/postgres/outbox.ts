@@ -1,6 +1,7 @@
 import type { OutboxEntry, OutboxQuery } from '../store.ts';
 import { instantOrNull, integerOrNull } from './columns.ts';
 import type { Db } from './postgres-pool.ts';
+import { execute, type Params } from './statement.ts';
 
 /**
  * The outbox table: the whole entry as jsonb, plus the columns the dispatcher's
@@ -11,33 +12,23 @@ interface RecordRow {
   record: OutboxEntry;
 }
 
-/** One statement for the whole list; an id already present is left as it is. Returns how many were new. */
+/** One statement for the whole list; an id already present is left as it is. */
+export function outboxSql(p: Params, entries: readonly OutboxEntry[]): string {
+  const column = <T>(pick: (entry: OutboxEntry) => T): string => p.add(entries.map(pick));
+  return `INSERT INTO outbox (id, event_id, channel, destination, status, attempts, created_at, next_attempt_at,
+                         last_attempt_at, delivered_at, last_status, last_error, record)
+     SELECT * FROM unnest(${column((e) => e.id)}::text[], ${column((e) => e.eventId)}::text[], ${column((e) => e.channel)}::text[],
+       ${column((e) => e.destination)}::text[], ${column((e) => e.status)}::text[], ${column((e) => integerOrNull(e.attempts))}::integer[],
+       ${column((e) => instantOrNull(e.createdAt))}::timestamptz[], ${column((e) => instantOrNull(e.nextAttemptAt))}::timestamptz[],
+       ${column((e) => instantOrNull(e.lastAttemptAt))}::timestamptz[], ${column((e) => instantOrNull(e.deliveredAt))}::timestamptz[],
+       ${column((e) => integerOrNull(e.lastStatus))}::integer[], ${column((e) => e.lastError ?? null)}::text[], ${column((e) => JSON.stringify(e))}::jsonb[])
+     ON CONFLICT (id) DO NOTHING`;
+}
+
+/** Returns how many entries were new. */
 export async function insertOutbox(db: Db, entries: readonly OutboxEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  const column = <T>(pick: (entry: OutboxEntry) => T): T[] => entries.map(pick);
-  const result = await db.query(
-    `INSERT INTO outbox (id, event_id, channel, destination, status, attempts, created_at, next_attempt_at,
-                         last_attempt_at, delivered_at, last_status, last_error, record)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::timestamptz[],
-                          $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::integer[], $12::text[], $13::jsonb[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      column((e) => e.id),
-      column((e) => e.eventId),
-      column((e) => e.channel),
-      column((e) => e.destination),
-      column((e) => e.status),
-      column((e) => integerOrNull(e.attempts)),
-      column((e) => instantOrNull(e.createdAt)),
-      column((e) => instantOrNull(e.nextAttemptAt)),
-      column((e) => instantOrNull(e.lastAttemptAt)),
-      column((e) => instantOrNull(e.deliveredAt)),
-      column((e) => integerOrNull(e.lastStatus)),
-      column((e) => e.lastError ?? null),
-      column((e) => JSON.stringify(e)),
-    ],
-  );
-  return result.rowCount ?? 0;
+  return (await execute(db, (p) => outboxSql(p, entries))).rowCount ?? 0;
 }
 
 /**

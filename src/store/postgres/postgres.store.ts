@@ -33,7 +33,7 @@ import { postgresTarget, type PostgresTarget } from './postgres-url.ts';
 import { pruneHistory } from './prune.ts';
 import * as records from './records.ts';
 import * as silences from './silences.ts';
-import { commitSyncRows } from './sync-commit.ts';
+import { commitSync } from './sync-commit.ts';
 import { readSyncState } from './sync-state.ts';
 
 export interface PostgresStoreOptions {
@@ -91,7 +91,7 @@ class PostgresStore implements Store {
   commitSync(commit: SyncCommit): Promise<SyncCommitResult> {
     return this.#do('commitSync', () => {
       checkSyncCommit(commit);
-      return inTransaction(this.#pool, (client) => commitSyncRows(client, commit));
+      return commitSync(this.#pool, commit);
     });
   }
 
@@ -138,12 +138,8 @@ class PostgresStore implements Store {
   saveRun(run: SyncRun): Promise<void> {
     return this.#do('saveRun', () => {
       instant('saveRun', 'startedAt', run.startedAt);
-      if (!records.isSuccess(run)) return records.putRun(this.#pool, run);
-      // The run and its KPI's last success, together.
-      return inTransaction(this.#pool, async (client) => {
-        await records.putRun(client, run);
-        await records.putLastSuccess(client, run);
-      });
+      // The run and, for an ok run, its KPI's last success: one statement.
+      return records.putRun(this.#pool, run);
     });
   }
 

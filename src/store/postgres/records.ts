@@ -2,6 +2,7 @@ import type { HealthRecord, HealthTransition, KrProgress } from '../../domain/ty
 import type { SyncRun } from '../store.ts';
 import { instantOrNull, integerOrNull, numberOrNull } from './columns.ts';
 import type { Db } from './postgres-pool.ts';
+import { execute, type Params } from './statement.ts';
 
 /**
  * Health, transitions, KR progress and sync runs: typed columns for people and
@@ -16,35 +17,30 @@ export async function getHealth(db: Db, kpi: string): Promise<HealthRecord | und
   return first(await db.query<RecordRow<HealthRecord>>('SELECT record FROM health WHERE kpi = $1', [kpi]));
 }
 
-export async function putHealth(db: Db, kpi: string, record: HealthRecord): Promise<void> {
-  await db.query(
-    `INSERT INTO health (kpi, state, since, pending_state, pending_count, last_period, last_value, checked_at, record)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+export function healthSql(p: Params, kpi: string, record: HealthRecord): string {
+  return `INSERT INTO health (kpi, state, since, pending_state, pending_count, last_period, last_value, checked_at, record)
+     VALUES (${p.add(kpi)}, ${p.add(record.state)}, ${p.add(instantOrNull(record.since))}, ${p.add(record.pendingState ?? null)},
+       ${p.add(integerOrNull(record.pendingCount))}, ${p.add(instantOrNull(record.lastPeriod))}, ${p.add(numberOrNull(record.lastValue))},
+       ${p.add(instantOrNull(record.checkedAt))}, ${p.add(JSON.stringify(record))}::jsonb)
      ON CONFLICT (kpi) DO UPDATE SET state = excluded.state, since = excluded.since, pending_state = excluded.pending_state,
        pending_count = excluded.pending_count, last_period = excluded.last_period, last_value = excluded.last_value,
-       checked_at = excluded.checked_at, record = excluded.record`,
-    [
-      kpi,
-      record.state,
-      instantOrNull(record.since),
-      record.pendingState ?? null,
-      integerOrNull(record.pendingCount),
-      instantOrNull(record.lastPeriod),
-      numberOrNull(record.lastValue),
-      instantOrNull(record.checkedAt),
-      JSON.stringify(record),
-    ],
-  );
+       checked_at = excluded.checked_at, record = excluded.record`;
+}
+
+export async function putHealth(db: Db, kpi: string, record: HealthRecord): Promise<void> {
+  await execute(db, (p) => healthSql(p, kpi, record));
 }
 
 /** Records a transition once: the same KPI, instant (as written) and states again is a no-op. */
+export function transitionSql(p: Params, t: HealthTransition): string {
+  return `INSERT INTO health_transitions (kpi, at, at_iso, from_state, to_state, value, period, record)
+     VALUES (${p.add(t.kpi)}, ${p.add(instantOrNull(t.at))}, ${p.add(t.at)}, ${p.add(t.from)}, ${p.add(t.to)}, ${p.add(numberOrNull(t.value))},
+       ${p.add(instantOrNull(t.period))}, ${p.add(JSON.stringify(t))}::jsonb)
+     ON CONFLICT (kpi, at_iso, from_state, to_state) DO NOTHING`;
+}
+
 export async function addTransition(db: Db, t: HealthTransition): Promise<void> {
-  await db.query(
-    `INSERT INTO health_transitions (kpi, at, at_iso, from_state, to_state, value, period, record)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-     ON CONFLICT (kpi, at_iso, from_state, to_state) DO NOTHING`,
-    [t.kpi, instantOrNull(t.at), t.at, t.from, t.to, numberOrNull(t.value), instantOrNull(t.period), JSON.stringify(t)],
-  );
+  await execute(db, (p) => transitionSql(p, t));
 }
 
 /** Oldest first (commit order); with a limit, the most recent `limit`. */
@@ -96,32 +92,22 @@ export async function appendProgress(db: Db, p: KrProgress): Promise<boolean> {
 }
 
 /** Inserts or replaces the run with this id; a replaced run keeps its seq (insertion order). */
-export async function putRun(db: Db, run: SyncRun): Promise<void> {
-  await db.query(
-    `INSERT INTO runs (id, kpi, source, mode, status, started_at, finished_at, duration_ms, raw_values, datapoints, rejected,
+export function runSql(p: Params, run: SyncRun): string {
+  return `INSERT INTO runs (id, kpi, source, mode, status, started_at, finished_at, duration_ms, raw_values, datapoints, rejected,
                        error_code, error_message, record)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+     VALUES (${p.add(run.id)}, ${p.add(run.kpi)}, ${p.add(run.source ?? null)}, ${p.add(run.mode ?? null)}, ${p.add(run.status)},
+       ${p.add(instantOrNull(run.startedAt))}, ${p.add(instantOrNull(run.finishedAt))}, ${p.add(numberOrNull(run.durationMs))},
+       ${p.add(integerOrNull(run.rawValues))}, ${p.add(integerOrNull(run.datapoints))}, ${p.add(integerOrNull(run.rejected))},
+       ${p.add(run.error?.code ?? null)}, ${p.add(run.error?.message ?? null)}, ${p.add(JSON.stringify(run))}::jsonb)
      ON CONFLICT (id) DO UPDATE SET kpi = excluded.kpi, source = excluded.source, mode = excluded.mode, status = excluded.status,
        started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
        raw_values = excluded.raw_values, datapoints = excluded.datapoints, rejected = excluded.rejected,
-       error_code = excluded.error_code, error_message = excluded.error_message, record = excluded.record`,
-    [
-      run.id,
-      run.kpi,
-      run.source ?? null,
-      run.mode ?? null,
-      run.status,
-      instantOrNull(run.startedAt),
-      instantOrNull(run.finishedAt),
-      numberOrNull(run.durationMs),
-      integerOrNull(run.rawValues),
-      integerOrNull(run.datapoints),
-      integerOrNull(run.rejected),
-      run.error?.code ?? null,
-      run.error?.message ?? null,
-      JSON.stringify(run),
-    ],
-  );
+       error_code = excluded.error_code, error_message = excluded.error_message, record = excluded.record`;
+}
+
+/** The run, and for an ok run its KPI's last success, in one statement. */
+export async function putRun(db: Db, run: SyncRun): Promise<void> {
+  await execute(db, (p) => (isSuccess(run) ? `WITH r AS (${runSql(p, run)}) ${lastSuccessSql(p, run)}` : runSql(p, run)));
 }
 
 /** Most recent first: by start instant, then the later-inserted run. */
@@ -142,15 +128,11 @@ export function isSuccess(run: SyncRun): boolean {
   return run.status === 'ok' && instantOrNull(run.finishedAt) !== null;
 }
 
-/** Records an ok run's finishedAt as its KPI's last success; only a later instant replaces the stored one. */
-export async function putLastSuccess(db: Db, run: SyncRun): Promise<void> {
-  if (!isSuccess(run)) return;
-  await db.query(
-    `INSERT INTO kpi_last_success (kpi, finished_at, finished_at_iso) VALUES ($1, $2, $3)
+/** Records an ok run's finishedAt as its KPI's last success; only a later instant replaces the stored one. Only for isSuccess runs. */
+export function lastSuccessSql(p: Params, run: SyncRun): string {
+  return `INSERT INTO kpi_last_success (kpi, finished_at, finished_at_iso) VALUES (${p.add(run.kpi)}, ${p.add(instantOrNull(run.finishedAt))}, ${p.add(run.finishedAt)})
      ON CONFLICT (kpi) DO UPDATE SET finished_at = excluded.finished_at, finished_at_iso = excluded.finished_at_iso
-     WHERE excluded.finished_at > kpi_last_success.finished_at`,
-    [run.kpi, instantOrNull(run.finishedAt), run.finishedAt],
-  );
+     WHERE excluded.finished_at > kpi_last_success.finished_at`;
 }
 
 export async function lastSuccesses(db: Db): Promise<Map<string, string>> {
