@@ -67,12 +67,18 @@ async function requestsFor(
   nock(BASE)
     .post('/oauth/token')
     .times(many)
-    .reply(200, () => ((counter.tokens += 1), { access_token: 'bench-access-token', token_type: 'Bearer', expires_in: 3600 }));
+    .reply(200, () => {
+      counter.tokens += 1;
+      return { access_token: 'bench-access-token', token_type: 'Bearer', expires_in: 3600 };
+    });
   nock(BASE)
     .get('/search/issues')
     .query(true)
     .times(many)
-    .reply(200, () => ((counter.requests += 1), { total_count: 42, incomplete_results: false, search_type: 'lexical', items: [] }));
+    .reply(200, () => {
+      counter.requests += 1;
+      return { total_count: 42, incomplete_results: false, search_type: 'lexical', items: [] };
+    });
   nock(BASE)
     .get('/orders')
     .query(true)

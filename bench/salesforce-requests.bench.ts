@@ -62,15 +62,21 @@ async function requestsPerValue(connection: SalesforceConnection, query: Salesfo
   const count = () => {
     requests += 1;
   };
-  nock(LOGIN).post('/services/oauth2/token').reply(() => (count(), [200, TOKEN]));
+  nock(LOGIN).post('/services/oauth2/token').reply(() => {
+    count();
+    return [200, TOKEN];
+  });
   const serve = (path: string, body: unknown) =>
     nock(INSTANCE)
       .get(path)
       .query(true)
       .times(RUNS + 1 + YEAR_MONTHS)
-      .reply(() => (count(), [200, body, { 'Sforce-Limit-Info': 'api-usage=1200/15000' }]));
+      .reply(() => {
+        count();
+        return [200, body, { 'Sforce-Limit-Info': 'api-usage=1200/15000' }];
+      });
   serve(QUERY, pages[0]);
-  pages.slice(1).forEach((page, i) => serve(`${QUERY}/01gBENCH-${(i + 1) * SF_BATCH}`, page));
+  for (const [i, page] of pages.slice(1).entries()) serve(`${QUERY}/01gBENCH-${(i + 1) * SF_BATCH}`, page);
   await salesforce.fetch(connection, query, context(http));
   const firstRun = requests;
   requests = 0;

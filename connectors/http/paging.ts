@@ -80,7 +80,7 @@ export function nextLink(header: string | undefined): string | undefined {
   for (const match of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+)*)/g)) {
     for (const param of (match[2] ?? '').split(';')) {
       const rel = /^\s*rel\s*=\s*"?([^"]*)"?\s*$/i.exec(param)?.[1];
-      if (rel !== undefined && rel.toLowerCase().split(/\s+/).includes('next')) return match[1];
+      if (rel?.toLowerCase().split(/\s+/).includes('next')) return match[1];
     }
   }
   return undefined;

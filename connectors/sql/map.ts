@@ -77,20 +77,29 @@ export function rowValues(result: SqlResult, window: SyncWindow, whenNull: WhenN
   const start = Date.parse(window.start);
   const end = Date.parse(window.end);
   const reading: RowsReading = { values: [], outside: 0, rejects: [] };
-  result.rows.forEach((row, index) => {
+  for (const [index, row] of result.rows.entries()) {
     const at = readInstant(row[0], instantColumn, window.timeZone);
-    if ('problem' in at) return void reading.rejects.push({ row: index + 1, reason: `column 1 (${instantColumn.name}) holds ${at.problem}` });
+    if ('problem' in at) {
+      reading.rejects.push({ row: index + 1, reason: `column 1 (${instantColumn.name}) holds ${at.problem}` });
+      continue;
+    }
     const ms = Date.parse(at.iso);
-    if (ms < start || ms >= end) return void (reading.outside += 1);
+    if (ms < start || ms >= end) {
+      reading.outside += 1;
+      continue;
+    }
     const cell = row[1];
     if (cell === null || cell === undefined) {
       if (whenNull === 'zero') reading.values.push({ value: 0, at: at.iso });
-      return;
+      continue;
     }
     const value = readNumber(cell, valueColumn);
-    if ('problem' in value) return void reading.rejects.push({ row: index + 1, reason: `column 2 (${valueColumn.name}) holds ${value.problem}` });
+    if ('problem' in value) {
+      reading.rejects.push({ row: index + 1, reason: `column 2 (${valueColumn.name}) holds ${value.problem}` });
+      continue;
+    }
     reading.values.push(value.approximate ? { value: value.value, at: at.iso, approximate: true } : { value: value.value, at: at.iso });
-  });
+  }
   if (reading.values.length === 0 && reading.rejects.length > 0) {
     const first = reading.rejects[0]!;
     throw new QueryError(`none of the ${result.rows.length} rows could be used: row ${first.row}: ${first.reason} (columns: ${columnList(result)})`);

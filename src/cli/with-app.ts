@@ -21,7 +21,7 @@ export async function withApp<T>(command: Command, work: (app: App) => Promise<T
   const [{ createApp }, { loadAppConfig }, { openStore }] = await Promise.all([import('../app/app.ts'), import('../app/app-config.ts'), import('../app/open-store.ts')]);
   const config = await loadAppConfig(command.optsWithGlobals<GlobalOptions>());
   const signal = AbortSignal.timeout(STORE_WAIT_MS);
-  let store;
+  let store: Awaited<ReturnType<typeof openStore>>;
   try {
     store = await openStore(config, { signal, ...(options.readonly ? { readonly: true } : {}) });
   } catch (error) {

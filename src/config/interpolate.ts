@@ -40,7 +40,9 @@ export async function interpolate(source: YamlSource, options: InterpolationOpti
   const scalars: { node: Scalar<string>; path: ConfigPath }[] = [];
   const collect = (node: unknown, at: ConfigPath): void => {
     if (isMap(node)) for (const pair of node.items as Pair<unknown, unknown>[]) collect(pair.value, [...at, keyName(pair.key)]);
-    else if (isSeq(node)) node.items.forEach((item, index) => collect(item, [...at, index]));
+    else if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) collect(item, [...at, index]);
+    }
     else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) scalars.push({ node: node as Scalar<string>, path: at });
   };
   collect(source.doc.contents, []);
@@ -52,10 +54,10 @@ export async function interpolate(source: YamlSource, options: InterpolationOpti
     let substituted = false;
     let failed = false;
     for (const match of node.value.matchAll(REFERENCE)) {
-      const [whole, escape, body = ''] = match;
+      const [whole, escaped, body = ''] = match;
       output += node.value.slice(last, match.index);
       last = match.index + whole.length;
-      if (escape === '$') {
+      if (escaped === '$') {
         output += whole.slice(1);
         continue;
       }

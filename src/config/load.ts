@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile as fsReadFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, ConnectorRegistry, LoadedKpi } from './catalog.ts';
@@ -53,7 +54,7 @@ function folderError(dir: string, message: string): ConfigValidationError {
  * symlinks to files are followed.
  */
 export async function listConfigFiles(dir: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {

@@ -29,7 +29,7 @@ export function removeUnsafeKeys(source: YamlSource): ConfigIssue[] {
       }
       node.items = kept as typeof node.items;
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visit(item, [...path, index]));
+      for (const [index, item] of node.items.entries()) visit(item, [...path, index]);
     }
   };
   visit(source.doc.contents as Node | null, []);

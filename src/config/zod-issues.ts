@@ -145,7 +145,6 @@ function describeOne(issue: ZodIssue, base: ConfigPath, subject: IssueSubject): 
     }
     case 'invalid_element':
       return issue.issues.flatMap((inner) => describeOne(inner, local, subject));
-    case 'custom':
     default: {
       // Refinements phrased as a noun ("an IANA time zone such as …") describe what is expected.
       const scalar = typeof got === 'string' || typeof got === 'number';

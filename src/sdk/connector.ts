@@ -117,6 +117,7 @@ export interface CheckResult {
  * `defineConnector`. `check` throws a typed error (AuthError, PermissionError,
  * TransientError, ...) when something is wrong; `fetch` only fetches and maps.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors whatever their settings types; each connector's own code is typed by its schemas.
 export interface Connector<C = any, Q = any> {
   type: string;
   description: string;

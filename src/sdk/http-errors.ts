@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   AuthError,
   BadResponseError,
-  KsError,
+  type KsError,
   PermissionError,
   QueryError,
   RateLimitedError,

@@ -17,7 +17,7 @@ const PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/;
  * the placeholder is malformed, or a `{{` is never closed. Inserted values are not
  * scanned again, so a value containing `{{` stays literal.
  */
-export function renderTemplate(template: string, vars: Record<string, unknown>, escape?: TemplateEscape): string {
+export function renderTemplate(template: string, vars: Record<string, unknown>, escapeValue?: TemplateEscape): string {
   const withoutPlaceholders = template.replace(PLACEHOLDER, '');
   if (withoutPlaceholders.includes('{{') || withoutPlaceholders.includes('}}')) {
     throw new ConfigError(`Template has an unbalanced "{{" or "}}": ${JSON.stringify(shorten(template))}`);
@@ -32,7 +32,7 @@ export function renderTemplate(template: string, vars: Record<string, unknown>, 
       throw new ConfigError(`Unknown template variable {{${path}}}; known variables: ${knownPaths(vars).join(', ') || '(none)'}`);
     }
     const text = toText(value, path);
-    return escape ? escape(text, value) : text;
+    return escapeValue ? escapeValue(text, value) : text;
   });
 }
 
@@ -41,7 +41,7 @@ function lookup(vars: Record<string, unknown>, path: string): unknown {
   for (const key of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
     // Own properties only: {{constructor}} or {{a.__proto__}} must not reach the prototype.
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;

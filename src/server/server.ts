@@ -91,7 +91,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');

@@ -59,7 +59,7 @@ export function checkSyncCommit(commit: SyncCommit): void {
       throw invalidInput(op, `KR "${progress.kr}" has a non-finite value or progress`);
     }
   }
-  commit.outbox?.forEach((entry) => checkOutboxEntry(op, entry));
+  for (const entry of commit.outbox ?? []) checkOutboxEntry(op, entry);
   for (const { at } of commit.notified ?? []) instant(op, 'notified at', at);
   for (const { push } of commit.lastPushed ?? []) instant(op, 'last push at', push.at);
   if (run) {

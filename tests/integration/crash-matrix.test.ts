@@ -22,7 +22,7 @@ const POINTS: FaultPoint[] = ['sync.after-read', 'sync.before-commit', 'sync.aft
 const redis = useRedisServer({ appendonly: true });
 const postgres = usePostgresServer();
 
-const closers: (() => Promise<unknown> | void)[] = [];
+const closers: (() => Promise<unknown> | undefined)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });

@@ -130,8 +130,8 @@ describe('csv connector: sources and errors', () => {
     expect(missing).toBeInstanceOf(QueryError);
     expect(missing.message).toContain('is a folder');
     expect(missing.message).toContain('2026-03.csv');
-    const escape = await failure(fetchCsv({ path: 'exports' }, { ...garbageQuery, file: '../sales.csv' }));
-    expect(escape).toBeInstanceOf(QueryError);
+    const outside = await failure(fetchCsv({ path: 'exports' }, { ...garbageQuery, file: '../sales.csv' }));
+    expect(outside).toBeInstanceOf(QueryError);
     const notFolder = await failure(fetchCsv({ path: 'sales.csv' }, { ...garbageQuery, file: 'x.csv' }));
     expect(notFolder.message).toContain('is a file, not a folder');
   });

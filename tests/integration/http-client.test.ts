@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AuthError,
   BadResponseError,
-  KsError,
+  type KsError,
   PermissionError,
   QueryError,
   RateLimitedError,

@@ -53,7 +53,10 @@ function today(): SyncWindow {
 function recording(): { http: HttpClient; sent: HttpRequest[] } {
   const sent: HttpRequest[] = [];
   const inner = createHttpClient({ attempts: 1, timeoutMs: 5_000 });
-  return { sent, http: { request: (request) => (sent.push(request), inner.request(request)) } };
+  return { sent, http: { request: (request) => {
+        sent.push(request);
+        return inner.request(request);
+      }, } };
 }
 
 async function fetchValues(promql: string, options: { window?: SyncWindow; mode?: 'current' | 'backfill'; settings?: Record<string, unknown>; whenEmpty?: 'skip' | 'zero' } = {}) {

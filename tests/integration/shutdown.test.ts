@@ -20,7 +20,7 @@ const DEADLINE_MS = 1_500;
 const redis = useRedisServer();
 const postgres = usePostgresServer();
 
-const closers: (() => Promise<unknown> | void)[] = [];
+const closers: (() => Promise<unknown> | undefined)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });

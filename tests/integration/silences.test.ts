@@ -32,7 +32,11 @@ function silence(id: string, matcher: Silence['matcher'], from: number, until: n
 /** A receiver that takes everything and remembers what it got. */
 function recording(): Deliverer & { got: string[] } {
   const got: string[] = [];
-  return { name: 'hook', got, deliver: async (payload) => (got.push((payload as { id: string }).id), { outcome: 'delivered', status: 200 }) };
+  return { name: 'hook', got, deliver: async (payload) => {
+      got.push((payload as { id: string }).id);
+      return { outcome: 'delivered', status: 200 };
+    },
+  };
 }
 
 function dispatcher(hook: Deliverer, on: Store = store): Dispatcher {
@@ -111,7 +115,10 @@ describe('silences in delivery', () => {
     let reads = 0;
     const counting = new Proxy(store, {
       get(target, key, receiver) {
-        if (key === 'listSilences') return (...args: Parameters<Store['listSilences']>) => (reads++, target.listSilences(...args));
+        if (key === 'listSilences') return (...args: Parameters<Store['listSilences']>) => {
+            reads++;
+            return target.listSilences(...args);
+          };
         const value = Reflect.get(target, key, receiver) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },

@@ -33,7 +33,8 @@ export async function ensureDebianTool<T>(tool: DebianTool<T>): Promise<T> {
   while (Date.now() < deadline) {
     if (takeLock(lock)) {
       try {
-        const installed = tool.find() ?? (aptInstall(tool), tool.find());
+        if (!tool.find()) aptInstall(tool);
+        const installed = tool.find();
         if (installed) return installed;
         throw new Error(tool.hint);
       } finally {

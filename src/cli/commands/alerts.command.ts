@@ -64,7 +64,7 @@ export function registerAlerts(program: Command): void {
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
       const entry = await app.store.getOutbox(id);
-      if (!entry || entry.channel !== 'alert') throw new UsageError(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
+      if (entry?.channel !== 'alert') throw new UsageError(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
       if (entry.status === 'delivered') throw new UsageError(`alert "${id}" was already delivered`);
       const now = new Date().toISOString();
       // A fresh createdAt restarts the maximum-age clock; the event id stays the receiver's idempotency key.

@@ -47,7 +47,7 @@ export function registerPushes(program: Command): void {
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
       const entry = await app.store.getOutbox(id);
-      if (!entry || entry.channel !== 'push') throw new UsageError(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
+      if (entry?.channel !== 'push') throw new UsageError(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
       if (entry.status === 'delivered') throw new UsageError(`push "${id}" was already delivered`);
       const now = new Date().toISOString();
       await app.store.updateOutbox({ ...entry, status: 'pending', createdAt: now, nextAttemptAt: now, lastError: `approved ${now}` });

@@ -43,31 +43,31 @@ export function slackMessage(event: AlertEvent, options: SlackMessageOptions = {
   if (trend) fields.push(field(`Trend (last ${Math.min(TREND_POINTS, event.trend.length)})`, trend));
 
   const blocks: SlackBlock[] = [
-    { type: 'section', text: mrkdwn(clip(`${emoji} *${escape(title)}*`, SECTION_CHARS)) },
+    { type: 'section', text: mrkdwn(clip(`${emoji} *${escapeMrkdwn(title)}*`, SECTION_CHARS)) },
     { type: 'section', fields: fields.slice(0, 10).map((f) => mrkdwn(clip(f, FIELD_CHARS))) },
   ];
-  if (event.suggestion) blocks.push({ type: 'section', text: mrkdwn(clip(`💡 ${escape(event.suggestion)}`, SECTION_CHARS)) });
+  if (event.suggestion) blocks.push({ type: 'section', text: mrkdwn(clip(`💡 ${escapeMrkdwn(event.suggestion)}`, SECTION_CHARS)) });
 
-  const context = [`${escape(kpi.category)} · \`${escape(kpi.id)}\``];
-  if (link) context.push(`<${linkUrl(link)}|Open ${escape(kpi.name)} in kpi-sync>`);
+  const context = [`${escapeMrkdwn(kpi.category)} · \`${escapeMrkdwn(kpi.id)}\``];
+  if (link) context.push(`<${linkUrl(link)}|Open ${escapeMrkdwn(kpi.name)} in kpi-sync>`);
   blocks.push({ type: 'context', elements: context.map((c) => mrkdwn(clip(c, FIELD_CHARS))) });
 
-  return { text: `${emoji} ${escape(title)}`, blocks };
+  return { text: `${emoji} ${escapeMrkdwn(title)}`, blocks };
 }
 
 /** A test says so in the notification itself, so nobody starts looking for a KPI. */
 function testMessage(event: AlertEvent): SlackMessage {
-  const title = `🧪 TEST: ${escape(headline(event))}`;
+  const title = `🧪 TEST: ${escapeMrkdwn(headline(event))}`;
   const blocks: SlackBlock[] = [
     { type: 'section', text: mrkdwn(clip(`*${title}*`, SECTION_CHARS)) },
-    { type: 'section', text: mrkdwn(clip(escape(event.suggestion ?? 'No KPI changed.'), SECTION_CHARS)) },
-    { type: 'context', elements: [mrkdwn(clip(`kpi-sync test · event \`${escape(event.id)}\``, FIELD_CHARS))] },
+    { type: 'section', text: mrkdwn(clip(escapeMrkdwn(event.suggestion ?? 'No KPI changed.'), SECTION_CHARS)) },
+    { type: 'context', elements: [mrkdwn(clip(`kpi-sync test · event \`${escapeMrkdwn(event.id)}\``, FIELD_CHARS))] },
   ];
   return { text: title, blocks };
 }
 
 function field(label: string, value: string): string {
-  return `*${label}*\n${escape(value)}`;
+  return `*${label}*\n${escapeMrkdwn(value)}`;
 }
 
 function mrkdwn(text: string): SlackText {
@@ -91,7 +91,7 @@ function periodText(period: string): string {
 }
 
 /** Slack's three control characters in mrkdwn (https://api.slack.com/reference/surfaces/formatting#escaping). */
-function escape(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 

@@ -50,6 +50,7 @@ export function renderUrl(template: string, vars: Record<string, unknown>): stri
 
 /** Control characters become spaces and anything outside printable ASCII is percent-encoded: fetch refuses other header bytes. */
 export function renderHeader(template: string, vars: Record<string, unknown>): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a header value must not carry.
   return renderTemplate(template, vars, (text) => text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[^\u0020-\u007e]+/gu, (run) => encodeURIComponent(run)));
 }
 

@@ -204,7 +204,7 @@ class PostgresStore implements Store {
 
   enqueueOutbox(entries: OutboxEntry[]): Promise<number> {
     return this.#do('enqueueOutbox', () => {
-      entries.forEach((entry) => checkOutboxEntry('enqueueOutbox', entry));
+      for (const entry of entries) checkOutboxEntry('enqueueOutbox', entry);
       return outbox.insertOutbox(this.#pool, entries);
     });
   }

@@ -225,7 +225,7 @@ class SqliteStore implements Store {
 
   enqueueOutbox(entries: OutboxEntry[]): Promise<number> {
     return this.#do('enqueueOutbox', () => {
-      entries.forEach((entry) => checkOutboxEntry('enqueueOutbox', entry));
+      for (const entry of entries) checkOutboxEntry('enqueueOutbox', entry);
       return this.#db.transaction(() => this.#tables.outbox.insert(entries)).immediate();
     });
   }

@@ -148,7 +148,7 @@ describe('references and connectors', () => {
   it('does not report references to an item that is itself invalid', async () => {
     dir = await writeConfig({
       'a.yaml': 'connections:\n  - id: crm\n    type: fake\n    url: https://x.example.com\n',
-      'b.yaml': 'kpis:\n  - { id: mrr, name: x, category: x, source: { connection: crm, query: { metric: mrr } } }\n  - { id: arr, name: x, category: x, formula: "mrr * 12", colour: red }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n' + kr('k1', 'arr'),
+      'b.yaml': `kpis:\n  - { id: mrr, name: x, category: x, source: { connection: crm, query: { metric: mrr } } }\n  - { id: arr, name: x, category: x, formula: "mrr * 12", colour: red }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n${kr('k1', 'arr')}`,
     });
     const { issues } = await loadIssues(dir);
     expect(places(issues)).toEqual(['a.yaml:2:5 connections[0].token', 'b.yaml:3:59 kpis[1].colour']);

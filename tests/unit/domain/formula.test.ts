@@ -140,8 +140,8 @@ describe('syntax errors', () => {
     expect(value(nested(1000), { a: 3 })).toBe(3);
     expect(syntaxError(nested(1001)).message).toBe('formula nests deeper than 1000 levels at column 1001');
     expect(syntaxError(nested(4000)).message).toMatch(/nests deeper than 1000 levels/);
-    expect(syntaxError('-'.repeat(2000) + '1').message).toMatch(/nests deeper than 1000 levels/);
-    expect(syntaxError('abs('.repeat(1200) + '1' + ')'.repeat(1200)).message).toMatch(/nests deeper than 1000 levels/);
+    expect(syntaxError(`${'-'.repeat(2000)}1`).message).toMatch(/nests deeper than 1000 levels/);
+    expect(syntaxError(`${'abs('.repeat(1200)}1${')'.repeat(1200)}`).message).toMatch(/nests deeper than 1000 levels/);
   });
 
   it('evaluates a long flat chain and refuses an overlong formula', () => {

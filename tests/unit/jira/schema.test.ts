@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import jira from '../../../connectors/jira/index.ts';
 import { connectionSchema as authModes } from '../../../connectors/jira/schema.ts';
 import { isSecretSchema } from '../../../src/sdk/secret.ts';
-import { z } from '../../../src/sdk/index.ts';
+import type { z } from '../../../src/sdk/index.ts';
 
 const { connectionSchema, querySchema } = jira;
 

@@ -17,7 +17,7 @@ export function shapeProblems(shape: Shape, value: unknown, at = '$'): string[] 
   if (shape.type === 'string' && typeof value !== 'string') problems.push(`${at}: expected a string`);
   if (shape.type === 'array') {
     if (!Array.isArray(value)) return [...problems, `${at}: expected an array`];
-    value.forEach((item, i) => shape.items && problems.push(...shapeProblems(shape.items, item, `${at}[${i}]`)));
+    if (shape.items) for (const [i, item] of value.entries()) problems.push(...shapeProblems(shape.items, item, `${at}[${i}]`));
   }
   if (shape.type === 'object') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [...problems, `${at}: expected an object`];

@@ -75,7 +75,10 @@ describe('prometheus fetch: one instant query per value', () => {
     let seen: Record<string, string> = {};
     nock(BASE)
       .get('/api/v1/query')
-      .query((q) => ((seen = q as Record<string, string>), true))
+      .query((q) => {
+        seen = q as Record<string, string>;
+        return true;
+      })
       .reply(200, fixture('query-scalar.json') as nock.Body);
     const { ctx } = context({ window });
     await prometheus.fetch(connection(), query('sum(increase(x[{{window.range}}]))'), ctx);

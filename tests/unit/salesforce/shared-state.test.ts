@@ -134,7 +134,10 @@ describe('salesforce shared state: tokens', () => {
     let presented = '';
     nock(INSTANCE, { reqheaders: { authorization: BEARER_ROTATED } }).get(QUERY_PATH).query(true).reply(401, fixture('error-invalid-session.json'));
     nock(LOGIN)
-      .post(TOKEN_PATH, (body) => ((presented = form(body).refresh_token ?? ''), true))
+      .post(TOKEN_PATH, (body) => {
+        presented = form(body).refresh_token ?? '';
+        return true;
+      })
       .reply(200, fixture('token-second.json'));
     nock(INSTANCE, { reqheaders: { authorization: BEARER_TWO } }).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'));
     const later: Record<string, unknown>[] = [];
@@ -148,13 +151,19 @@ describe('salesforce shared state: tokens', () => {
     const state = memoryConnectionState();
     const presented: string[] = [];
     nock(LOGIN)
-      .post(TOKEN_PATH, (body) => (presented.push(form(body).refresh_token ?? ''), true))
+      .post(TOKEN_PATH, (body) => {
+        presented.push(form(body).refresh_token ?? '');
+        return true;
+      })
       .reply(async () => {
         // Another process rotates the token while our request is on its way: ours is now spent.
         await sharedState(state).saveRefreshToken(ROTATED);
         return [400, fixture('token-invalid-grant.json')];
       })
-      .post(TOKEN_PATH, (body) => (presented.push(form(body).refresh_token ?? ''), true))
+      .post(TOKEN_PATH, (body) => {
+        presented.push(form(body).refresh_token ?? '');
+        return true;
+      })
       .reply(200, fixture('token.json'));
     nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'));
     expect((await runIn(state, connection, 'won_revenue').promise)[0]?.value).toBe(1284500.5);

@@ -30,7 +30,7 @@ describe('bindNamed: named window parameters become positional ones', () => {
 
   it('leaves string literals, backtick identifiers and comments alone (MySQL/MariaDB)', () => {
     const text = "SELECT ':window_start', 'it\\'s :window_end', \"x:window_zone\", `c:window_start` # :window_end\n-- :window_end\n/* :window_end */ :window_start";
-    expect(bindNamed(text, 'mysql')).toEqual({ text: text.slice(0, -':window_start'.length) + '?', names: ['window_start'] });
+    expect(bindNamed(text, 'mysql')).toEqual({ text: `${text.slice(0, -':window_start'.length)}?`, names: ['window_start'] });
   });
 
   it('keeps Postgres casts and := assignments', () => {
