@@ -275,6 +275,8 @@ export async function run(): Promise<Record<string, unknown>> {
     sharedScanMBps: round(mbps(twenty)),
     sharedScanTimeVsOne: round(twenty.wallMs / connector.wallMs, 2),
     sharedScanPeakRssMB: round(twenty.peakRssMB),
+    // What the shared scan itself holds: its child's peak over its own baseline (modules loaded, nothing read).
+    sharedScanRssGrowthMB: round(twenty.peakRssMB - twenty.baseRssMB),
   };
 }
 

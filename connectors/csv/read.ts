@@ -1,7 +1,6 @@
 import type { CheckContext, CheckResult, ConnectorContext, RawValue } from '../../src/sdk/index.ts';
 import { toUtf8 } from './encoding.ts';
-import { RecordFanOut } from './fan-out.ts';
-import { ParseMemo } from './parse-memo.ts';
+import { BatchScan } from './batch-scan.ts';
 import { ScanReader, type CsvReadRequest } from './scan-reader.ts';
 
 export type { CsvReadRequest } from './scan-reader.ts';
@@ -10,10 +9,12 @@ import type { CsvConnection, CsvQuery } from './schema.ts';
 import { listCsvFiles, skippedNote } from './folder.ts';
 import { DEFAULT_CHUNK_BYTES, fileError, openSource, resolvePath, type OpenSource } from './source.ts';
 
-/** Tuning knobs that are not config: tests use tiny chunks to cut records in odd places. */
+/** Tuning knobs that are not config: tests use tiny chunks and batches to cut records in odd places. */
 export interface CsvReadOptions {
   /** Bytes per file read. Default 512 KiB. */
   chunkBytes?: number;
+  /** Records per batch of a shared scan (batch-scan.ts). */
+  batchRows?: number;
 }
 
 /** Bytes read while looking for the header row in `check` before giving up on it. */
@@ -33,7 +34,8 @@ export async function readCsv(connection: CsvConnection, query: CsvQuery, ctx: C
 
 /**
  * Streams one source once for several KPIs' queries: the scanner splits each record
- * once and every query's evaluator reads it. Each request settles on its own: a query
+ * once, and every query reads it (from a batch, when there are several: batch-scan.ts)
+ * with the same outcome as if it read the source alone. Each request settles on its own: a query
  * naming a missing column, or a sync aborted by its shutdown, fails alone while the
  * others read on; the read stops early only when no request is left. A source that
  * cannot be read fails them all.
@@ -57,7 +59,7 @@ export async function scanCsv(connection: CsvConnection, file: string | undefine
       const source = await openSource(connection, file, { baseDir: lead.baseDir, signal, http: { request: (r) => lead.http.request({ ...r, signal }) } }, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
       label = source.label;
       try {
-        bytes = await scanSource(connection, source, readers, signal);
+        bytes = await scanSource(connection, source, readers, signal, options);
       } finally {
         await source.close();
       }
@@ -72,19 +74,21 @@ export async function scanCsv(connection: CsvConnection, file: string | undefine
 }
 
 /** Scans the open source into the readers' evaluators and returns the bytes read. */
-async function scanSource(connection: CsvConnection, source: OpenSource, readers: ScanReader[], signal: AbortSignal): Promise<number> {
+async function scanSource(connection: CsvConnection, source: OpenSource, readers: ScanReader[], signal: AbortSignal, options: CsvReadOptions): Promise<number> {
   let bytes = 0;
   // One query (the common case): its evaluator's handlers directly, nothing between them and the scanner.
-  const fanOut = readers.length > 1 ? new RecordFanOut(readers, new ParseMemo(), connection.header) : undefined;
-  for (const reader of readers) reader.start(connection, source.label, fanOut ? fanOut.memo : undefined);
-  const scanner = fanOut ? new CsvScanner(scannerOptions(connection), fanOut.onRecord, fanOut.onMalformed) : new CsvScanner(scannerOptions(connection), readers[0]!.handler('onRecord'), readers[0]!.handler('onMalformed'));
+  // Several: records go into batches that each query then runs over (batch-scan.ts).
+  const shared = readers.length > 1 ? new BatchScan(readers, connection.header, options.batchRows) : undefined;
+  for (const reader of readers) reader.start(connection, source.label);
+  const scanner = shared ? new CsvScanner(scannerOptions(connection), shared.onRecord, shared.onMalformed) : new CsvScanner(scannerOptions(connection), readers[0]!.handler('onRecord'), readers[0]!.handler('onMalformed'));
   for await (const chunk of toUtf8(source.chunks, connection.encoding, (n) => (bytes += n))) {
     if (signal.aborted) return bytes;
     scanner.push(chunk);
   }
   scanner.finish();
+  shared?.flush();
   for (const reader of readers) {
-    if (fanOut) reader.setRowsRead(fanOut.rows);
+    if (shared) reader.setRowsRead(shared.rows);
     reader.finish();
   }
   return bytes;

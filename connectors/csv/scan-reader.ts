@@ -1,6 +1,5 @@
 import type { ConnectorContext, RawValue } from '../../src/sdk/index.ts';
 import { CsvEvaluator } from './evaluate.ts';
-import type { ParseMemo } from './parse-memo.ts';
 import type { CsvConnection, CsvQuery } from './schema.ts';
 
 /** One KPI's part in a scan: its query and its sync's context. */
@@ -60,11 +59,11 @@ export class ScanReader {
   }
 
   /** Builds the evaluator once the source is open (its label goes into column errors). */
-  start(connection: CsvConnection, label: string, memo?: ParseMemo): void {
+  start(connection: CsvConnection, label: string): void {
     if (this.#failed) return;
     const { query, ctx } = this.#request;
     try {
-      this.#evaluator = new CsvEvaluator(connection, query, { window: ctx.window, mode: ctx.mode, periodOf: ctx.periodOf, diagnostics: ctx.diagnostics, source: label, ...(memo ? { memo } : {}) });
+      this.#evaluator = new CsvEvaluator(connection, query, { window: ctx.window, mode: ctx.mode, periodOf: ctx.periodOf, diagnostics: ctx.diagnostics, source: label });
     } catch (error) {
       this.fail(error);
     }
@@ -74,11 +73,21 @@ export class ScanReader {
     return this.#evaluator![name];
   }
 
-  /** A record of a shared scan; what the query throws (a missing column) fails it alone. */
-  offer(bytes: Buffer, starts: Int32Array, ends: Int32Array, fieldCount: number, line: number): void {
+  /** The query's evaluator, once started (a reader that has not failed has one). */
+  get evaluator(): CsvEvaluator {
+    return this.#evaluator!;
+  }
+
+  /** The first record of a shared scan; a query naming a missing column fails alone. */
+  layout(bytes: Buffer, starts: Int32Array, ends: Int32Array, fieldCount: number): void {
+    this.run(() => this.#evaluator!.layout(bytes, starts, ends, fieldCount));
+  }
+
+  /** The query's share of a shared scan's work; what it throws fails it alone. */
+  run(work: () => void): void {
     if (this.#failed) return;
     try {
-      this.#evaluator!.onRecord(bytes, starts, ends, fieldCount, line);
+      work();
     } catch (error) {
       this.fail(error);
     }
@@ -88,11 +97,7 @@ export class ScanReader {
     if (!this.#failed) this.#evaluator!.onMalformed(line, reason);
   }
 
-  discriminator(): ReturnType<CsvEvaluator['discriminator']> {
-    return this.#evaluator?.discriminator();
-  }
-
-  /** In a shared scan the fan-out counts the rows: a query is not offered the rows its filter rules out, yet it read them. */
+  /** In a shared scan the scan counts the rows: a query's filters pick rows out of a batch, yet it read them all. */
   setRowsRead(rows: number): void {
     if (this.#evaluator) this.#evaluator.rowsRead = rows;
   }
