@@ -71,7 +71,7 @@ export function planBatch(evaluators: readonly CsvEvaluator[], capacity: number)
         const codes = coded.get(column)!;
         const check = cached(codeChecks, column, () => new CodeCheck(codes.codes, new Uint8Array(codes.other + 1).fill(1)));
         // The cell is one of the values (the filter's own test answers for it) or none of them.
-        [...wanted.get(column)!.values()].forEach((bytes, code) => (check.accept[code]! &= test(bytes, 0, bytes.length) ? 1 : 0));
+        for (const [code, bytes] of [...wanted.get(column)!.values()].entries()) check.accept[code]! &= test(bytes, 0, bytes.length) ? 1 : 0;
         check.accept[codes.other]! &= filter.equals === undefined && filter.in === undefined ? 1 : 0;
       } else if (isRange(filter)) {
         checks.push(new RangeCheck(numberColumn(ev, column).values, filter.min ?? Number.NEGATIVE_INFINITY, filter.max ?? Number.POSITIVE_INFINITY));

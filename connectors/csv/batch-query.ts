@@ -132,7 +132,7 @@ export class BatchQuery {
       let value = 0;
       if (number !== undefined) {
         value = values[i]!;
-        if (value !== value) {
+        if (Number.isNaN(value)) {
           if (flags[i] === BLANK) blankValues++;
           else if (ev.rejectNumber(lines[i]!, number.bad.excerpt(i))) ev.hint(number.bad.hint(i));
           continue;

@@ -137,7 +137,7 @@ export class CsvEvaluator {
       const e = ends[this.valueColumn]!;
       if (this.numeric) {
         value = parseNumber(bytes, s, e, this.format);
-        if (value !== value) {
+        if (Number.isNaN(value)) {
           if (isBlank(bytes, s, e)) this.blankValues++;
           else if (this.rejectNumber(line, cellExcerpt(bytes, s, e))) this.hint(numberFormatHint(bytes.subarray(s, e), this.separators));
           return;

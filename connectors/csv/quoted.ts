@@ -46,8 +46,8 @@ function copyInto(target: Int32Array<ArrayBuffer>, source: Int32Array): Int32Arr
 export function readQuotedRecord(data: Buffer, pos: number, final: boolean, delimiter: number, quote: number, fields: RecordFields): number {
   const len = data.length;
   // Letters and digits sort above these bytes: one comparison settles most of them.
-  const quoteOrLf = quote > LF ? quote : LF;
-  const delimiterOrLf = delimiter > LF ? delimiter : LF;
+  const quoteOrLf = Math.max(quote, LF);
+  const delimiterOrLf = Math.max(delimiter, LF);
   let n = 0;
   let i = pos;
   let newlines = 0;
@@ -104,14 +104,14 @@ export function readQuotedRecord(data: Buffer, pos: number, final: boolean, deli
     i = j + 1;
     if (j >= len || data[j] === LF) break;
   }
-  for (let k = 0; k < compact; k++) unescape(data, fields, fields.compactFields[k]!, fields.rawEnds[k]!, quote);
+  for (let k = 0; k < compact; k++) unescapeField(data, fields, fields.compactFields[k]!, fields.rawEnds[k]!, quote);
   fields.count = n;
   fields.newlines = newlines;
   return Math.min(i, len);
 }
 
 /** Rewrites quoted field `field` in place: doubled quotes become one, trailing text joins it. */
-function unescape(data: Buffer, fields: RecordFields, field: number, rawEnd: number, quote: number): void {
+function unescapeField(data: Buffer, fields: RecordFields, field: number, rawEnd: number, quote: number): void {
   const close = fields.ends[field]!;
   let w = fields.starts[field]!;
   for (let r = w; r < close; r++) {

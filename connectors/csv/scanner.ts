@@ -180,7 +180,7 @@ export class CsvScanner {
    */
   private plainLines(data: Buffer, pos: number, limit: number): number {
     const delimiter = this.delimiter;
-    const highest = delimiter > LF ? delimiter : LF;
+    const highest = Math.max(delimiter, LF);
     const onRecord = this.onRecord;
     const fields = this.fields;
     let starts = fields.starts;

@@ -32,7 +32,7 @@ export class NumberColumn {
   add(bytes: Buffer, start: number, end: number, row: number): void {
     const value = parseNumber(bytes, start, end, this.#format);
     this.values[row] = value;
-    if (value === value) return;
+    if (!Number.isNaN(value)) return;
     this.nans++;
     if (isBlank(bytes, start, end)) {
       this.flags[row] = BLANK;
