@@ -26,14 +26,29 @@ type Variant = 'connector' | 'connector-20' | 'csv-parse' | 'papaparse';
  */
 const TWENTY_QUERIES = [
   { value: { column: 'amount', aggregate: 'sum' as const }, filter: [{ column: 'region', in: REGIONS_WANTED }] },
-  ...['EMEA', 'AMER', 'APAC', 'LATAM', 'NORDICS', 'DACH'].map((region) => ({ value: { column: 'amount', aggregate: 'sum' as const }, filter: [{ column: 'region', equals: region }] })),
-  ...['web', 'sales', 'partner', 'marketplace'].map((channel) => ({ value: { aggregate: 'count_rows' as const }, filter: [{ column: 'channel', equals: channel }] })),
-  ...['Starter plan', 'Team plan', 'Business plan', 'Enterprise plan'].map((product) => ({ value: { column: 'amount', aggregate: 'avg' as const }, filter: [{ column: 'product', equals: product }] })),
+  ...['EMEA', 'AMER', 'APAC', 'LATAM', 'NORDICS', 'DACH'].map((region) => ({
+    value: { column: 'amount', aggregate: 'sum' as const },
+    filter: [{ column: 'region', equals: region }],
+  })),
+  ...['web', 'sales', 'partner', 'marketplace'].map((channel) => ({
+    value: { aggregate: 'count_rows' as const },
+    filter: [{ column: 'channel', equals: channel }],
+  })),
+  ...['Starter plan', 'Team plan', 'Business plan', 'Enterprise plan'].map((product) => ({
+    value: { column: 'amount', aggregate: 'avg' as const },
+    filter: [{ column: 'product', equals: product }],
+  })),
   { value: { column: 'amount', aggregate: 'count' as const }, filter: [] },
   { value: { column: 'amount', aggregate: 'max' as const }, filter: [] },
   { value: { column: 'amount', aggregate: 'min' as const }, filter: [{ column: 'channel', in: ['web', 'marketplace'] }] },
   { value: { column: 'amount', aggregate: 'sum' as const }, filter: [{ column: 'amount', min: 1000 }] },
-  { value: { column: 'amount', aggregate: 'last' as const }, filter: [{ column: 'region', equals: 'EMEA' }, { column: 'channel', equals: 'sales' }] },
+  {
+    value: { column: 'amount', aggregate: 'last' as const },
+    filter: [
+      { column: 'region', equals: 'EMEA' },
+      { column: 'channel', equals: 'sales' },
+    ],
+  },
 ];
 
 interface ChildResult {
@@ -63,8 +78,18 @@ function prng(seed: number): () => number {
 
 const REGIONS = ['EMEA', 'AMER', 'APAC', 'LATAM', 'NORDICS', 'DACH'];
 const PRODUCTS = [
-  'Starter plan', 'Team plan', 'Business plan', 'Enterprise plan', 'Add-on: SSO', 'Add-on: Audit log',
-  'Onboarding', 'Training day', 'Support premium', 'API credits', 'Storage 1TB', 'Seats x10',
+  'Starter plan',
+  'Team plan',
+  'Business plan',
+  'Enterprise plan',
+  'Add-on: SSO',
+  'Add-on: Audit log',
+  'Onboarding',
+  'Training day',
+  'Support premium',
+  'API credits',
+  'Storage 1TB',
+  'Seats x10',
 ];
 const CHANNELS = ['web', 'sales', 'partner', 'marketplace'];
 const NOTES_PLAIN = ['', '', '', '', 'renewal', 'upsell', 'trial conversion', 'discount applied'];
@@ -137,7 +162,15 @@ async function loadConnector(queries: number): Promise<Runner> {
     baseDir: DATA_DIR,
     kpi: { id: 'bench', timeZone: ZONE, interval: 'month' as const },
   });
-  const connection = { path: FILE, delimiter: ',' as const, quote: '"' as const, header: true, encoding: 'utf8' as const, decimal: '.' as const, thousands: '' as const };
+  const connection = {
+    path: FILE,
+    delimiter: ',' as const,
+    quote: '"' as const,
+    header: true,
+    encoding: 'utf8' as const,
+    decimal: '.' as const,
+    thousands: '' as const,
+  };
   const date = { column: 'date', format: 'iso' as const };
   return async () => {
     const counts = TWENTY_QUERIES.slice(0, queries).map(() => ({}) as Record<string, number>);
@@ -198,7 +231,14 @@ async function loadPapaparse(): Promise<Runner> {
 }
 
 async function child(variant: Variant): Promise<void> {
-  const read = variant === 'connector' ? await loadConnector(1) : variant === 'connector-20' ? await loadConnector(20) : variant === 'csv-parse' ? await loadCsvParse() : await loadPapaparse();
+  const read =
+    variant === 'connector'
+      ? await loadConnector(1)
+      : variant === 'connector-20'
+        ? await loadConnector(20)
+        : variant === 'csv-parse'
+          ? await loadCsvParse()
+          : await loadPapaparse();
   const baseRssMB = process.resourceUsage().maxRSS / 1024;
   const cpu = process.cpuUsage();
   const started = performance.now();

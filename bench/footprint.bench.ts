@@ -34,7 +34,10 @@ function wallMs(args: string[]): number {
 /** RSS (MB) of `start` once every KPI synced once: read from /proc when the log says the last sync finished. */
 async function startRss(main: string, configDir: string): Promise<number> {
   const db = path.join(tempDir('kpi-sync-footprint-'), 'kpi.db');
-  const child = spawn(process.execPath, [main, 'start', '--config', configDir, '--db', db, '--json'], { cwd: REPO, env: { ...process.env, KPI_SYNC_PORT: '0', LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [main, 'start', '--config', configDir, '--db', db, '--json'], {
+    cwd: REPO,
+    env: { ...process.env, KPI_SYNC_PORT: '0', LOG_LEVEL: 'info' },
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {

@@ -67,28 +67,32 @@ function mockGithub(): { requests: number } {
   nock(BASE)
     .get(/.*/)
     .times(Number.MAX_SAFE_INTEGER)
-    .reply(200, (request: Request) => {
-      counter.requests += 1;
-      const url = new URL(request.url);
-      const perPage = Number(url.searchParams.get('per_page') ?? 30);
-      const page = Number(url.searchParams.get('page') ?? 1);
-      if (url.pathname === '/search/issues') {
-        const size = Math.max(0, Math.min(perPage, MERGED - (page - 1) * perPage));
-        const items = Array.from({ length: size }, () => ({ created_at: '2026-11-10T00:00:00Z', pull_request: { merged_at: '2026-11-11T00:00:00Z' } }));
-        return { total_count: MERGED, incomplete_results: false, search_type: 'lexical', items };
-      }
-      if (url.pathname.endsWith('/statuses')) return [{ id: 1, state: 'success' }];
-      // Newest first: some after the window, then those spread over it, then older ones. Every page says there is a next.
-      const newest = windowEnd + DEPLOYMENTS_AFTER_WINDOW * 3_600_000;
-      const step = (windowEnd - windowStart) / DEPLOYMENTS_IN_WINDOW;
-      const all = DEPLOYMENTS_AFTER_WINDOW + DEPLOYMENTS_IN_WINDOW + 1_000;
-      const from = (page - 1) * perPage;
-      return Array.from({ length: Math.max(0, Math.min(perPage, all - from)) }, (_, i) => {
-        const n = from + i;
-        const at = n < DEPLOYMENTS_AFTER_WINDOW ? newest - n * 3_600_000 : windowEnd - (n - DEPLOYMENTS_AFTER_WINDOW + 1) * step + 1;
-        return { id: 10_000 - n, created_at: new Date(Math.floor(at)).toISOString() };
-      });
-    }, { link: `<${BASE}/repositories/1/deployments?page=2>; rel="next"` });
+    .reply(
+      200,
+      (request: Request) => {
+        counter.requests += 1;
+        const url = new URL(request.url);
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        if (url.pathname === '/search/issues') {
+          const size = Math.max(0, Math.min(perPage, MERGED - (page - 1) * perPage));
+          const items = Array.from({ length: size }, () => ({ created_at: '2026-11-10T00:00:00Z', pull_request: { merged_at: '2026-11-11T00:00:00Z' } }));
+          return { total_count: MERGED, incomplete_results: false, search_type: 'lexical', items };
+        }
+        if (url.pathname.endsWith('/statuses')) return [{ id: 1, state: 'success' }];
+        // Newest first: some after the window, then those spread over it, then older ones. Every page says there is a next.
+        const newest = windowEnd + DEPLOYMENTS_AFTER_WINDOW * 3_600_000;
+        const step = (windowEnd - windowStart) / DEPLOYMENTS_IN_WINDOW;
+        const all = DEPLOYMENTS_AFTER_WINDOW + DEPLOYMENTS_IN_WINDOW + 1_000;
+        const from = (page - 1) * perPage;
+        return Array.from({ length: Math.max(0, Math.min(perPage, all - from)) }, (_, i) => {
+          const n = from + i;
+          const at = n < DEPLOYMENTS_AFTER_WINDOW ? newest - n * 3_600_000 : windowEnd - (n - DEPLOYMENTS_AFTER_WINDOW + 1) * step + 1;
+          return { id: 10_000 - n, created_at: new Date(Math.floor(at)).toISOString() };
+        });
+      },
+      { link: `<${BASE}/repositories/1/deployments?page=2>; rel="next"` },
+    );
   return counter;
 }
 

@@ -20,12 +20,19 @@ export async function run(): Promise<Record<string, unknown>> {
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   try {
-    const single = await requestsFor({ path: '/search/issues', params: { q: 'closed:{{window.startDate}}..{{window.lastDate}}' }, pick: { jsonpath: '$.total_count' } }, MONTH);
+    const single = await requestsFor(
+      { path: '/search/issues', params: { q: 'closed:{{window.startDate}}..{{window.lastDate}}' }, pick: { jsonpath: '$.total_count' } },
+      MONTH,
+    );
     const paged = await requestsFor(
       { path: '/orders', params: { since: '{{window.start}}' }, pick: { jsonpath: '$[*].amount' }, aggregate: 'sum', pagination: { type: 'link' } },
       MONTH,
     );
-    const backfill = await requestsFor({ path: '/search/issues', params: { q: 'closed:{{window.startDate}}..{{window.lastDate}}' }, pick: { jsonpath: '$.total_count' } }, YEAR, 'backfill');
+    const backfill = await requestsFor(
+      { path: '/search/issues', params: { q: 'closed:{{window.startDate}}..{{window.lastDate}}' }, pick: { jsonpath: '$.total_count' } },
+      YEAR,
+      'backfill',
+    );
     const state = memoryConnectionState();
     const oauth = { type: 'oauth2', tokenUrl: `${BASE}/oauth/token`, clientId: 'bench', clientSecret: 'bench-secret' };
     let oauthRequests = 0;

@@ -72,7 +72,11 @@ function mockSearch(): { requests: number } {
       const total = object === 'contacts' ? CONTACTS : filters.includes('hs_is_closed') ? OPEN_DEALS : WON;
       const offset = Number(body.after ?? 0);
       const size = Math.max(0, Math.min(body.limit, total - offset));
-      const results = Array.from({ length: size }, (_, i) => ({ id: String(offset + i + 1), properties: { amount: '100', hs_object_id: String(offset + i + 1) }, archived: false }));
+      const results = Array.from({ length: size }, (_, i) => ({
+        id: String(offset + i + 1),
+        properties: { amount: '100', hs_object_id: String(offset + i + 1) },
+        archived: false,
+      }));
       return { total, results, ...(offset + size < total ? { paging: { next: { after: String(offset + size), link: `?after=${offset + size}` } } } : {}) };
     });
   return counter;

@@ -45,7 +45,11 @@ export async function run(): Promise<Record<string, unknown>> {
     if (count?.value !== COUNT_TOTAL || sum?.value !== SUM_TOTAL) throw new Error('intercom bench: the connector read the wrong values');
     nock.cleanAll();
     const backfilled = mockConversations(COUNT_TOTAL);
-    const year = await intercom.fetch(connection, intercom.querySchema.parse({ object: 'conversations', query: inWindow }), context(connection, YEAR, 'backfill'));
+    const year = await intercom.fetch(
+      connection,
+      intercom.querySchema.parse({ object: 'conversations', query: inWindow }),
+      context(connection, YEAR, 'backfill'),
+    );
     if (year.length !== YEAR_MONTHS) throw new Error(`intercom bench: a year's backfill gave ${year.length} values`);
     const copyCount = Math.ceil(COUNT_TOTAL / COPY_PAGE_SIZE);
     const copySum = Math.ceil(SUM_TOTAL / COPY_PAGE_SIZE);
@@ -95,7 +99,11 @@ function mockConversations(total: number): { requests: number } {
   return counter;
 }
 
-function context(connection: ReturnType<typeof intercom.connectionSchema.parse>, window = WINDOW, mode: ConnectorContext['mode'] = 'current'): ConnectorContext {
+function context(
+  connection: ReturnType<typeof intercom.connectionSchema.parse>,
+  window = WINDOW,
+  mode: ConnectorContext['mode'] = 'current',
+): ConnectorContext {
   const noop = (): void => undefined;
   return {
     window,

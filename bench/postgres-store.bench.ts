@@ -147,9 +147,18 @@ async function readFigures(server: PostgresServer): Promise<Record<string, unkno
   try {
     const random = seeded(42);
     const kpi = () => `kpi-${Math.floor(random() * KPIS)}`;
-    const datapointsMs = await p95(() => store.listDatapoints(kpi(), { limit: 1000 }), (points) => points.length === Math.min(1000, DAYS * STEPS_PER_DAY));
-    const runsMs = await p95(() => store.listRuns({ limit: 50 }), (runs) => runs.length === 50);
-    const kpiRunsMs = await p95(() => store.listRuns({ kpi: kpi(), limit: 50 }), (runs) => runs.length === 50);
+    const datapointsMs = await p95(
+      () => store.listDatapoints(kpi(), { limit: 1000 }),
+      (points) => points.length === Math.min(1000, DAYS * STEPS_PER_DAY),
+    );
+    const runsMs = await p95(
+      () => store.listRuns({ limit: 50 }),
+      (runs) => runs.length === 50,
+    );
+    const kpiRunsMs = await p95(
+      () => store.listRuns({ kpi: kpi(), limit: 50 }),
+      (runs) => runs.length === 50,
+    );
     const sizes = await sizesOnDisk(url);
     return {
       history: { kpis: KPIS, days: DAYS, runs: KPIS * DAYS * STEPS_PER_DAY, datapoints: KPIS * DAYS * STEPS_PER_DAY, generateSeconds, ...sizes },

@@ -94,12 +94,20 @@ async function reconcileTimes(redis: Redis, dir: string): Promise<{ fresh: numbe
  * transition). `steady`: a later tick with history in place, which is what a
  * running deployment does all day. `raw`: no-op jobs. Best of ROUNDS each.
  */
-async function compare(url: string, databaseUrl: string, redis: Redis, dir: string, ids: string[], workers: number): Promise<{ first: number; steady: number; raw: number }> {
+async function compare(
+  url: string,
+  databaseUrl: string,
+  redis: Redis,
+  dir: string,
+  ids: string[],
+  workers: number,
+): Promise<{ first: number; steady: number; raw: number }> {
   const syncPrefix = `bench-${randomUUID()}`;
   const rawPrefix = bullPrefix(`bench-${randomUUID()}`);
   const syncWorkers = Array.from(
     { length: workers },
-    () => new QueueProcess('worker', dir, { redisUrl: url, databaseUrl, prefix: syncPrefix, logLevel: 'info', settings: { concurrency: CONCURRENCY, limits: {} } }),
+    () =>
+      new QueueProcess('worker', dir, { redisUrl: url, databaseUrl, prefix: syncPrefix, logLevel: 'info', settings: { concurrency: CONCURRENCY, limits: {} } }),
   );
   const rawWorkers = Array.from({ length: workers }, () => startRawWorker(url, rawPrefix));
   const syncQueue = openQueue<SyncJobData>(SYNC_QUEUE, redis, bullPrefix(syncPrefix), syncJobOptions({ attempts: 5, backoffMs: 5_000 }));

@@ -56,16 +56,22 @@ function context(http: ConnectorContext['http'], window = NOVEMBER, mode: Connec
  * Requests per value in steady state: the session from a warm-up run is reused, as between
  * scheduled runs; and per period of a backfill over a year of months, run whole.
  */
-async function requestsPerValue(connection: SalesforceConnection, query: SalesforceQuery, pages: unknown[]): Promise<{ steady: number; firstRun: number; backfillPerPeriod: number }> {
+async function requestsPerValue(
+  connection: SalesforceConnection,
+  query: SalesforceQuery,
+  pages: unknown[],
+): Promise<{ steady: number; firstRun: number; backfillPerPeriod: number }> {
   const http = createHttpClient({ ...salesforce.http?.(connection), baseDelayMs: 1 });
   let requests = 0;
   const count = () => {
     requests += 1;
   };
-  nock(LOGIN).post('/services/oauth2/token').reply(() => {
-    count();
-    return [200, TOKEN];
-  });
+  nock(LOGIN)
+    .post('/services/oauth2/token')
+    .reply(() => {
+      count();
+      return [200, TOKEN];
+    });
   const serve = (path: string, body: unknown) =>
     nock(INSTANCE)
       .get(path)
@@ -113,14 +119,11 @@ function recordPages(): unknown[] {
 export async function run(): Promise<Record<string, unknown>> {
   nock.disableNetConnect();
   try {
-    const connection = () =>
-      connectionSchema.parse({ auth: { flow: 'refreshToken', clientId: `bench-${randomUUID()}`, refreshToken: 'bench-refresh-token' } });
+    const connection = () => connectionSchema.parse({ auth: { flow: 'refreshToken', clientId: `bench-${randomUUID()}`, refreshToken: 'bench-refresh-token' } });
     const window = 'CloseDate >= {{window.startDate}} AND CloseDate < {{window.endDate}}';
-    const count = await requestsPerValue(
-      connection(),
-      querySchema.parse({ soql: `SELECT COUNT() FROM Opportunity WHERE IsWon = true AND ${window}` }),
-      [{ totalSize: RECORDS, done: true, records: [] }],
-    );
+    const count = await requestsPerValue(connection(), querySchema.parse({ soql: `SELECT COUNT() FROM Opportunity WHERE IsWon = true AND ${window}` }), [
+      { totalSize: RECORDS, done: true, records: [] },
+    ]);
     const sum = await requestsPerValue(
       connection(),
       querySchema.parse({ soql: `SELECT SUM(Amount) total FROM Opportunity WHERE IsWon = true AND ${window}` }),

@@ -76,7 +76,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const sum = await measure(QUERIES.sum, NOVEMBER, false, 'current');
     const rowsBackfill = await measure(QUERIES.rows, YEAR, true, 'backfill');
     const perPeriodBackfill = await measure(QUERIES.count, YEAR, false, 'backfill');
-    if (rowsBackfill.values.length !== YEAR_MONTHS || perPeriodBackfill.values.length !== YEAR_MONTHS) throw new Error('sql bench: a year of months did not give 12 values');
+    if (rowsBackfill.values.length !== YEAR_MONTHS || perPeriodBackfill.values.length !== YEAR_MONTHS)
+      throw new Error('sql bench: a year of months did not give 12 values');
     if (rowsBackfill.values.reduce((t, v) => t + v.value, 0) !== ORDERS) throw new Error('sql bench: the year does not add up to every order');
     const latencies: number[] = [];
     for (let i = 0; i < ROUNDS; i += 1) latencies.push((await measure(QUERIES.count, NOVEMBER, false, 'current')).ms);

@@ -67,9 +67,7 @@ function rawInserts(path: string, batches: Datapoint[][]): number {
        ON CONFLICT (kpi, period_ms) DO UPDATE SET period = excluded.period, value = excluded.value,
          observed_at = excluded.observed_at, source = excluded.source, approximate = excluded.approximate`,
     );
-    const rows = batches.map((batch) =>
-      batch.map((p) => [p.kpi, Date.parse(p.period), p.period, p.value, p.observedAt, p.source, 0] as const),
-    );
+    const rows = batches.map((batch) => batch.map((p) => [p.kpi, Date.parse(p.period), p.period, p.value, p.observedAt, p.source, 0] as const));
     const write = db.transaction((batch: (typeof rows)[number]) => {
       for (const r of batch) insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
     });

@@ -68,7 +68,14 @@ function mockStripe(): { requests: number } {
       if (url.pathname === '/v1/subscriptions/search') {
         return { object: 'search_result', url: url.pathname, has_more: NEW > 1, next_page: 'bench', data: [], total_count: NEW };
       }
-      const total = url.pathname === '/v1/charges' ? CHARGES : url.searchParams.get('status') === 'active' ? ACTIVE : url.searchParams.get('status') === 'past_due' ? PAST_DUE : CANCELED;
+      const total =
+        url.pathname === '/v1/charges'
+          ? CHARGES
+          : url.searchParams.get('status') === 'active'
+            ? ACTIVE
+            : url.searchParams.get('status') === 'past_due'
+              ? PAST_DUE
+              : CANCELED;
       const limit = Number(url.searchParams.get('limit') ?? 10);
       const offset = Number(url.searchParams.get('starting_after')?.split('_')[1] ?? 0);
       const size = Math.max(0, Math.min(limit, total - offset));
@@ -79,8 +86,22 @@ function mockStripe(): { requests: number } {
 }
 
 function subscription(n: number): Record<string, unknown> {
-  const price = { id: 'price_b', object: 'price', currency: 'usd', billing_scheme: 'per_unit', unit_amount: 1000, recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' } };
-  return { id: `sub_${n}`, object: 'subscription', currency: 'usd', status: 'active', ended_at: null, items: { object: 'list', has_more: false, data: [{ id: `si_${n}`, object: 'subscription_item', quantity: 1, price }] } };
+  const price = {
+    id: 'price_b',
+    object: 'price',
+    currency: 'usd',
+    billing_scheme: 'per_unit',
+    unit_amount: 1000,
+    recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' },
+  };
+  return {
+    id: `sub_${n}`,
+    object: 'subscription',
+    currency: 'usd',
+    status: 'active',
+    ended_at: null,
+    items: { object: 'list', has_more: false, data: [{ id: `si_${n}`, object: 'subscription_item', quantity: 1, price }] },
+  };
 }
 
 function charge(n: number): Record<string, unknown> {

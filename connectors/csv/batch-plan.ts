@@ -98,6 +98,12 @@ export function planBatch(evaluators: readonly CsvEvaluator[], capacity: number)
     }
     return new BatchQuery(ev, parts);
   });
-  const columns = { dates: [...dates.values()], numbers: [...numbers.values()], coded: [...coded.values()], texts: [...texts.values()], tests: [...tests.values()] };
+  const columns = {
+    dates: [...dates.values()],
+    numbers: [...numbers.values()],
+    coded: [...coded.values()],
+    texts: [...texts.values()],
+    tests: [...tests.values()],
+  };
   return { batch: new RecordBatch(columns, capacity), queries };
 }

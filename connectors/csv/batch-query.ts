@@ -89,7 +89,17 @@ export class BatchQuery {
     const aggregate = ev.aggregate;
     if (date !== undefined && date.irregular === 0 && aggregate !== 'count_distinct' && (number ? number.nans === 0 : !text || text.blanks === 0)) {
       const values = number ? number.values : date.ms;
-      ev.rowsMatched += uniformRows({ rows, from, to, slots: date.slots, times: date.ms, values, aggregate, slotStates: this.#slotStates, resolve: this.#resolve });
+      ev.rowsMatched += uniformRows({
+        rows,
+        from,
+        to,
+        slots: date.slots,
+        times: date.ms,
+        values,
+        aggregate,
+        slotStates: this.#slotStates,
+        resolve: this.#resolve,
+      });
       return;
     }
     const lines = batch.lines;

@@ -70,7 +70,10 @@ export class BatchScan {
   #start(bytes: Buffer, starts: Int32Array, ends: Int32Array, fieldCount: number, line: number): void {
     for (const reader of this.#readers) reader.layout(bytes, starts, ends, fieldCount);
     const reading = this.#readers.filter((reader) => !reader.failed);
-    const { batch, queries } = planBatch(reading.map((reader) => reader.evaluator), this.#batchRows);
+    const { batch, queries } = planBatch(
+      reading.map((reader) => reader.evaluator),
+      this.#batchRows,
+    );
     this.#queries = queries.map((query, k) => ({ reader: reading[k]!, query }));
     this.#scratch = new Int32Array(this.#batchRows);
     this.#batch = batch;

@@ -77,7 +77,9 @@ export class PeriodBuckets<S> {
     const period = this.periodOf(new Date(ms));
     const state = this.forPeriod(period);
     const start = Date.parse(period);
-    const end = DateTime.fromISO(period, { zone: this.zone }).plus({ [this.interval]: 1 }).toMillis();
+    const end = DateTime.fromISO(period, { zone: this.zone })
+      .plus({ [this.interval]: 1 })
+      .toMillis();
     // Cache the range only when it is consistent with periodOf's answer.
     if (ms >= start && ms < end) {
       const range = { start, end, state };

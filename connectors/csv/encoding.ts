@@ -6,11 +6,7 @@ import type { CsvConnection } from './schema.ts';
  * as UTF-8: slower than the UTF-8 path, but no extra dependency. A UTF-16 BOM is
  * dropped by the decoder; a UTF-8 BOM by the scanner.
  */
-export async function* toUtf8(
-  chunks: AsyncIterable<Buffer>,
-  encoding: CsvConnection['encoding'],
-  onRawBytes: (n: number) => void,
-): AsyncGenerator<Buffer> {
+export async function* toUtf8(chunks: AsyncIterable<Buffer>, encoding: CsvConnection['encoding'], onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
   if (encoding === 'utf8') {
     for await (const chunk of chunks) {
       onRawBytes(chunk.length);

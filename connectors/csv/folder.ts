@@ -38,7 +38,9 @@ export function fileInFolder(folder: string, file: string): string {
 
 function outside(label: string, folder: string): SourceReadError {
   // The target is not named: what it is, is none of the log's business.
-  return new SourceReadError(`cannot read ${label}: it is a symbolic link that points outside the connection folder ${folder}; only files inside the folder are read`);
+  return new SourceReadError(
+    `cannot read ${label}: it is a symbolic link that points outside the connection folder ${folder}; only files inside the folder are read`,
+  );
 }
 
 /** Turns an fs error into a SourceReadError naming the path (see source.ts); passed in to avoid an import cycle. */

@@ -24,7 +24,6 @@ function scannerOptions(connection: CsvConnection) {
   return { delimiter: connection.delimiter.charCodeAt(0), quote: connection.quote.charCodeAt(0) };
 }
 
-
 /** Streams the source once and returns one value per period (see CsvEvaluator). */
 export async function readCsv(connection: CsvConnection, query: CsvQuery, ctx: ConnectorContext, options: CsvReadOptions = {}): Promise<RawValue[]> {
   const [outcome] = await scanCsv(connection, query.file, [{ query, ctx }], options);
@@ -40,7 +39,12 @@ export async function readCsv(connection: CsvConnection, query: CsvQuery, ctx: C
  * others read on; the read stops early only when no request is left. A source that
  * cannot be read fails them all.
  */
-export async function scanCsv(connection: CsvConnection, file: string | undefined, requests: readonly CsvReadRequest[], options: CsvReadOptions = {}): Promise<PromiseSettledResult<RawValue[]>[]> {
+export async function scanCsv(
+  connection: CsvConnection,
+  file: string | undefined,
+  requests: readonly CsvReadRequest[],
+  options: CsvReadOptions = {},
+): Promise<PromiseSettledResult<RawValue[]>[]> {
   const started = performance.now();
   // The read itself stops only when every KPI has left it (each sync keeps its own signal).
   const everyoneLeft = new AbortController();
@@ -56,7 +60,12 @@ export async function scanCsv(connection: CsvConnection, file: string | undefine
     if (reading().length > 0) {
       const lead = requests[0]!.ctx;
       const { signal } = everyoneLeft;
-      const source = await openSource(connection, file, { baseDir: lead.baseDir, signal, http: { request: (r) => lead.http.request({ ...r, signal }) } }, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+      const source = await openSource(
+        connection,
+        file,
+        { baseDir: lead.baseDir, signal, http: { request: (r) => lead.http.request({ ...r, signal }) } },
+        options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      );
       label = source.label;
       try {
         bytes = await scanSource(connection, source, readers, signal, options);
@@ -80,7 +89,9 @@ async function scanSource(connection: CsvConnection, source: OpenSource, readers
   // Several: records go into batches that each query then runs over (batch-scan.ts).
   const shared = readers.length > 1 ? new BatchScan(readers, connection.header, options.batchRows) : undefined;
   for (const reader of readers) reader.start(connection, source.label);
-  const scanner = shared ? new CsvScanner(scannerOptions(connection), shared.onRecord, shared.onMalformed) : new CsvScanner(scannerOptions(connection), readers[0]!.handler('onRecord'), readers[0]!.handler('onMalformed'));
+  const scanner = shared
+    ? new CsvScanner(scannerOptions(connection), shared.onRecord, shared.onMalformed)
+    : new CsvScanner(scannerOptions(connection), readers[0]!.handler('onRecord'), readers[0]!.handler('onMalformed'));
   for await (const chunk of toUtf8(source.chunks, connection.encoding, (n) => (bytes += n))) {
     if (signal.aborted) return bytes;
     scanner.push(chunk);
@@ -95,7 +106,12 @@ async function scanSource(connection: CsvConnection, source: OpenSource, readers
 }
 
 /** The first record of the source, or undefined when it has none within the limit. */
-async function firstRecord(connection: CsvConnection, file: string | undefined, ctx: CheckContext, chunkBytes: number): Promise<{ label: string; fields: string[] | undefined }> {
+async function firstRecord(
+  connection: CsvConnection,
+  file: string | undefined,
+  ctx: CheckContext,
+  chunkBytes: number,
+): Promise<{ label: string; fields: string[] | undefined }> {
   const source = await openSource(connection, file, ctx, chunkBytes);
   let fields: string[] | undefined;
   try {

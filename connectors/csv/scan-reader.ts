@@ -63,7 +63,13 @@ export class ScanReader {
     if (this.#failed) return;
     const { query, ctx } = this.#request;
     try {
-      this.#evaluator = new CsvEvaluator(connection, query, { window: ctx.window, mode: ctx.mode, periodOf: ctx.periodOf, diagnostics: ctx.diagnostics, source: label });
+      this.#evaluator = new CsvEvaluator(connection, query, {
+        window: ctx.window,
+        mode: ctx.mode,
+        periodOf: ctx.periodOf,
+        diagnostics: ctx.diagnostics,
+        source: label,
+      });
     } catch (error) {
       this.fail(error);
     }

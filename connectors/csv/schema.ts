@@ -83,7 +83,8 @@ export const querySchema = z.strictObject({
       aggregate: z.enum(aggregates),
     })
     .refine((v) => v.column !== undefined || v.aggregate === 'count_rows', {
-      message: 'value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)',
+      message:
+        'value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)',
       path: ['column'],
     }),
   filter: z.array(filterSchema).default([]).describe('Rows must match every filter.'),

@@ -70,7 +70,9 @@ async function openFile(connection: CsvConnection, file: string | undefined, env
     if (file === undefined) {
       const { files, escaping } = await listCsvFiles(root, fileError).catch(() => ({ files: [] as string[], escaping: [] as string[] }));
       const names = files.slice(0, 20);
-      throw new QueryError(`${root} is a folder: set the query's \`file\` to one of its files${names.length ? ` (${names.join(', ')})` : ''}${skippedNote(escaping)}`);
+      throw new QueryError(
+        `${root} is a folder: set the query's \`file\` to one of its files${names.length ? ` (${names.join(', ')})` : ''}${skippedNote(escaping)}`,
+      );
     }
     ({ label: target, real } = await fileInsideFolder(root, file, fileError));
   } else if (file !== undefined) {
@@ -156,8 +158,7 @@ async function openUrl(connection: CsvConnection, file: string | undefined, env:
       headers,
       responseType: 'stream',
       label: `csv ${url.host}`,
-      mapError: (res) =>
-        res.status === 404 || res.status === 410 ? new SourceReadError(`cannot read ${label}: ${res.status} not found`) : undefined,
+      mapError: (res) => (res.status === 404 || res.status === 410 ? new SourceReadError(`cannot read ${label}: ${res.status} not found`) : undefined),
     });
     body = response.data;
   } catch (err) {

@@ -1,13 +1,4 @@
-import {
-  AuthError,
-  PermissionError,
-  QueryError,
-  RateLimitedError,
-  excerpt,
-  parseRetryAfter,
-  type HttpResponse,
-  type KsError,
-} from '../../src/sdk/index.ts';
+import { AuthError, PermissionError, QueryError, RateLimitedError, excerpt, parseRetryAfter, type HttpResponse, type KsError } from '../../src/sdk/index.ts';
 import { wholeNumber } from './rate-limit.ts';
 
 /** GitHub asks to "wait for at least one minute" after a secondary rate limit without retry-after. */
@@ -37,7 +28,7 @@ export function githubErrorMapper(where: string, secrets: readonly string[], now
     }
     if (status === 401) return new AuthError(`${head}; check the connection's token (expired or revoked?)`);
     if (status === 403) {
-      const sso = headers['x-github-sso'] ? '; authorize the token for the organisation\'s SAML single sign-on' : '';
+      const sso = headers['x-github-sso'] ? "; authorize the token for the organisation's SAML single sign-on" : '';
       return new PermissionError(`${head}${sso || '; the token lacks a permission (repository access, metadata/issues/pull requests/deployments read)'}`);
     }
     if (status === 422) return new QueryError(head);

@@ -17,7 +17,8 @@ export interface SearchPage {
 export function readSearchPage(body: unknown, where: string): SearchPage {
   if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search result, got ${describeValue(body)}`);
   const total = body.total_count;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total_count${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0)
+    throw new BadResponseError(`${where}: the answer has no total_count${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
   if (!Array.isArray(body.items)) throw new BadResponseError(`${where}: "items" is ${describeValue(body.items)}, not a list`);
   return { totalCount: total, incomplete: body.incomplete_results === true, items: body.items.filter(isRecord) };
 }

@@ -29,7 +29,12 @@ export function searchQuery(query: SearchMetricQuery, window: Pick<SyncWindow, '
  * 1,000 results) and takes the median or mean of merged_at − created_at, in hours;
  * undefined when nothing was merged.
  */
-export async function readSearchMetric(client: GithubClient, query: SearchMetricQuery, window: SyncWindow, diagnostics: Diagnostics): Promise<number | undefined> {
+export async function readSearchMetric(
+  client: GithubClient,
+  query: SearchMetricQuery,
+  window: SyncWindow,
+  diagnostics: Diagnostics,
+): Promise<number | undefined> {
   const q = searchQuery(query, window);
   if (query.metric !== 'pr_lead_time') return (await client.search(q, 1, 1)).totalCount;
   const hours: number[] = [];
@@ -61,7 +66,13 @@ export async function readSearchMetric(client: GithubClient, query: SearchMetric
  * being miscounted. With `state: success`, each deployment in the window costs one more
  * request for its statuses, and counts when any of them is `success`.
  */
-export async function countDeployments(client: GithubClient, connection: GithubConnection, query: DeploymentsQuery, window: SyncWindow, diagnostics: Diagnostics): Promise<number> {
+export async function countDeployments(
+  client: GithubClient,
+  connection: GithubConnection,
+  query: DeploymentsQuery,
+  window: SyncWindow,
+  diagnostics: Diagnostics,
+): Promise<number> {
   const repo = query.repo!;
   const start = Date.parse(window.start);
   const end = Date.parse(window.end);
@@ -69,12 +80,15 @@ export async function countDeployments(client: GithubClient, connection: GithubC
   let previous = Number.POSITIVE_INFINITY;
   for (let page = 1; ; page += 1) {
     if (page > connection.maxPages) {
-      throw new QueryError(`deployments of ${repo}: more than ${connection.maxPages} pages of deployments since the window's start; raise the connection's maxPages or use a shorter interval`);
+      throw new QueryError(
+        `deployments of ${repo}: more than ${connection.maxPages} pages of deployments since the window's start; raise the connection's maxPages or use a shorter interval`,
+      );
     }
     const { deployments, next } = await client.deployments(repo, page, query.environment);
     diagnostics.count('deploymentsRead', deployments.length);
     for (const deployment of deployments) {
-      if (deployment.createdAt > previous) throw new BadResponseError(`deployments of ${repo}: page ${page} is not newest first, so the window cannot be found by paging`);
+      if (deployment.createdAt > previous)
+        throw new BadResponseError(`deployments of ${repo}: page ${page} is not newest first, so the window cannot be found by paging`);
       previous = deployment.createdAt;
       if (deployment.createdAt >= start && deployment.createdAt < end) inWindow.push(deployment.id);
     }

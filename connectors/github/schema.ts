@@ -43,13 +43,19 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 const scope = {
   repo: z.string().regex(REPO, 'owner/name, e.g. octocat/hello-world').optional().describe('The repository, as owner/name. Give repo or org.'),
-  org: z.string().regex(LOGIN, 'an organisation or user login, e.g. octocat').optional().describe('Every repository of this organisation (or user). Give repo or org.'),
+  org: z
+    .string()
+    .regex(LOGIN, 'an organisation or user login, e.g. octocat')
+    .optional()
+    .describe('Every repository of this organisation (or user). Give repo or org.'),
   qualifiers: z
     .string()
     .max(200)
     .regex(/^[^\r\n]*$/, 'one line of search qualifiers')
     .optional()
-    .describe('Extra search qualifiers appended to the query, e.g. "label:bug -author:app/dependabot" (https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests).'),
+    .describe(
+      'Extra search qualifiers appended to the query, e.g. "label:bug -author:app/dependabot" (https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests).',
+    ),
 };
 
 const countQuery = (metric: 'merged_prs' | 'issues_opened' | 'issues_closed', what: string) =>

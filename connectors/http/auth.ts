@@ -67,7 +67,11 @@ function fixed(headers: Record<string, string>, secrets: string[]): Authenticato
  * connection state (every process and run of this connection) until shortly before it
  * expires, and renewed at once when the API answers 401 (revoked early, or a clock skew).
  */
-function clientCredentials(auth: OAuth2Auth, extra: Record<string, string>, options: { http: HttpClient; state: ConnectionState; logger: Logger }): Authenticator {
+function clientCredentials(
+  auth: OAuth2Auth,
+  extra: Record<string, string>,
+  options: { http: HttpClient; state: ConnectionState; logger: Logger },
+): Authenticator {
   let current: string | undefined;
   const secrets = () => [...Object.values(extra), auth.clientSecret, ...(current ? [current] : [])];
   const where = `POST ${tokenTarget(auth.tokenUrl)}`;
@@ -84,7 +88,14 @@ function clientCredentials(auth: OAuth2Auth, extra: Record<string, string>, opti
       form.set('client_id', auth.clientId);
       form.set('client_secret', auth.clientSecret);
     }
-    const response = await options.http.request({ method: 'POST', url: auth.tokenUrl, headers, body: form, label: where, mapError: (res) => tokenError(res, where, secrets()) });
+    const response = await options.http.request({
+      method: 'POST',
+      url: auth.tokenUrl,
+      headers,
+      body: form,
+      label: where,
+      mapError: (res) => tokenError(res, where, secrets()),
+    });
     const parsed = tokenResponse.safeParse(response.data);
     if (!parsed.success) throw new BadResponseError(`${where} → ${describeStatus(response.status)}: the answer has no access_token`);
     const { access_token: token, token_type: type, expires_in: expiresIn } = parsed.data;

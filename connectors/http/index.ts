@@ -1,4 +1,13 @@
-import { type ConnectorContext, defineConnector, QueryError, type RawValue, type SyncWindow, toKsError, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
+import {
+  type ConnectorContext,
+  defineConnector,
+  QueryError,
+  type RawValue,
+  type SyncWindow,
+  toKsError,
+  usesWindow,
+  windowsToQuery,
+} from '../../src/sdk/index.ts';
 import { createSource, renderRequest } from './client.ts';
 import { compileJsonata, compileJsonPath, type Expression } from './expression.ts';
 import { combine } from './map.ts';
@@ -67,7 +76,9 @@ function toValues(collected: Collected, query: HttpQuery, window: SyncWindow, pi
   const pages = collected.pages > 1 ? ` across ${collected.pages} pages` : '';
   if (collected.points.length > 0) {
     if (query.aggregate !== undefined) {
-      throw new QueryError(`${picker.source} picked (instant, value) points, which aggregate does not apply to; remove it (the KPI's normalize.aggregate combines points per period)`);
+      throw new QueryError(
+        `${picker.source} picked (instant, value) points, which aggregate does not apply to; remove it (the KPI's normalize.aggregate combines points per period)`,
+      );
     }
     const start = Date.parse(window.start);
     const end = Date.parse(window.end);
@@ -78,9 +89,13 @@ function toValues(collected: Collected, query: HttpQuery, window: SyncWindow, pi
   if (query.aggregate === undefined) {
     if (collected.numbers.length === 1) return [{ value: collected.numbers[0]!, at: window.start }];
     if (collected.numbers.length === 0) {
-      throw new QueryError(`${picker.source} matched nothing in the response${pages}; check the expression against a real answer, or set an aggregate (a sum or count of nothing is 0)`);
+      throw new QueryError(
+        `${picker.source} matched nothing in the response${pages}; check the expression against a real answer, or set an aggregate (a sum or count of nothing is 0)`,
+      );
     }
-    throw new QueryError(`${picker.source} picked ${collected.numbers.length} numbers${pages}; set aggregate (sum, count, avg, min, max or last) to combine them`);
+    throw new QueryError(
+      `${picker.source} picked ${collected.numbers.length} numbers${pages}; set aggregate (sum, count, avg, min, max or last) to combine them`,
+    );
   }
   const value = combine(collected.numbers, query.aggregate);
   if (value === undefined) {

@@ -35,7 +35,9 @@ function toPoint(item: unknown, fields: { at: string; value: string }, where: st
   if (isPair(item)) return { at: toInstant(item[0], where), value: toNumber(item[1], where) };
   if (isRecord(item)) {
     if (!Object.hasOwn(item, fields.at) || !Object.hasOwn(item, fields.value)) {
-      throw new QueryError(`${where} is an object without "${fields.at}" and "${fields.value}" (keys: ${Object.keys(item).slice(0, 8).join(', ') || 'none'}); set pick.at and pick.value to its field names`);
+      throw new QueryError(
+        `${where} is an object without "${fields.at}" and "${fields.value}" (keys: ${Object.keys(item).slice(0, 8).join(', ') || 'none'}); set pick.at and pick.value to its field names`,
+      );
     }
     return { at: toInstant(item[fields.at], where), value: toNumber(item[fields.value], where) };
   }
@@ -59,7 +61,8 @@ export function toInstant(value: unknown, where: string): string {
   } else {
     ms = Number.NaN;
   }
-  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new QueryError(`${where}: ${describe(value)} is not an instant (ISO 8601, Unix seconds or ms)`);
+  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime()))
+    throw new QueryError(`${where}: ${describe(value)} is not an instant (ISO 8601, Unix seconds or ms)`);
   return new Date(ms).toISOString();
 }
 

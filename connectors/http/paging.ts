@@ -64,9 +64,12 @@ function linkNext(response: HttpResponse<unknown>, request: RenderedRequest, sou
   if (target === undefined) return undefined;
   const url = new URL(target, request.url).href;
   if (!source.sameOrigin(url)) {
-    throw new BadResponseError(`${request.method} ${source.describe(request.url)}: the Link header's next page is on another origin; not sending the credentials there`);
+    throw new BadResponseError(
+      `${request.method} ${source.describe(request.url)}: the Link header's next page is on another origin; not sending the credentials there`,
+    );
   }
-  if (seen.has(url)) throw new BadResponseError(`${request.method} ${source.describe(request.url)}: the next link was already followed; stopping to avoid a loop`);
+  if (seen.has(url))
+    throw new BadResponseError(`${request.method} ${source.describe(request.url)}: the next link was already followed; stopping to avoid a loop`);
   seen.add(url);
   return { ...request, url };
 }

@@ -41,7 +41,9 @@ const oauth2Auth = z.strictObject({
   clientAuth: z
     .enum(['basic', 'body'])
     .default('basic')
-    .describe('How the client authenticates: basic (HTTP Basic, which RFC 6749 §2.3.1 requires servers to support) or body (client_id and client_secret in the form).'),
+    .describe(
+      'How the client authenticates: basic (HTTP Basic, which RFC 6749 §2.3.1 requires servers to support) or body (client_id and client_secret in the form).',
+    ),
 });
 
 export const connectionSchema = z
@@ -73,7 +75,11 @@ export const connectionSchema = z
     const names = Object.keys(connection.headers).map((name) => name.toLowerCase());
     const authHeader = connection.auth.type === 'header' ? connection.auth.name.toLowerCase() : connection.auth.type === 'none' ? undefined : 'authorization';
     if (authHeader !== undefined && names.includes(authHeader)) {
-      ctx.addIssue({ code: 'custom', path: ['headers'], message: `header ${authHeader} is already set by auth type "${connection.auth.type}"; keep one of them` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headers'],
+        message: `header ${authHeader} is already set by auth type "${connection.auth.type}"; keep one of them`,
+      });
     }
   });
 
@@ -91,7 +97,7 @@ export const pickSchema = z
   .strictObject({
     jsonpath: z.string().min(1).optional().describe('A JSONPath (jsonpath-plus) into the response body, e.g. $.data.total or $.items[*].amount.'),
     jsonata: z.string().min(1).optional().describe('A JSONata expression over the response body, e.g. $sum(items[status="won"].amount).'),
-    at: fieldName('For a series of objects: the field holding each point\'s instant (ISO 8601, Unix seconds or ms).', 'at'),
+    at: fieldName("For a series of objects: the field holding each point's instant (ISO 8601, Unix seconds or ms).", 'at'),
     value: fieldName("For a series of objects: the field holding each point's number.", 'value'),
   })
   .describe('What to read from the body: a number, a list of numbers, or a series of [instant, value] pairs or {at, value} objects.');
@@ -114,7 +120,11 @@ const pagePaging = z.strictObject({
   type: z.literal('page').describe('Count pages up until one is empty, or up to the total pages the body gives.'),
   param: z.string().min(1).default('page').describe('The page number parameter.'),
   start: z.int().min(0).default(1).describe('The first page number (0 or 1, usually).'),
-  totalPagesPath: z.string().min(1).optional().describe('JSONPath to the total number of pages, e.g. $.meta.total_pages; without it paging stops at the first empty page.'),
+  totalPagesPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('JSONPath to the total number of pages, e.g. $.meta.total_pages; without it paging stops at the first empty page.'),
   in: where,
   maxPages,
 });
@@ -125,20 +135,24 @@ export type Pagination = z.output<typeof paginationSchema>;
 export const querySchema = z
   .strictObject({
     method: z.enum(['GET', 'POST']).default('GET').describe('The HTTP method.'),
-    path: template('Path and optional query string appended to the base URL, e.g. /v1/orders/stats?from={{window.startDate}}; placeholder values are URL-encoded').regex(
-      /^\/(?!\/)/,
-      'a path starting with one "/", e.g. /v1/stats',
-    ),
+    path: template(
+      'Path and optional query string appended to the base URL, e.g. /v1/orders/stats?from={{window.startDate}}; placeholder values are URL-encoded',
+    ).regex(/^\/(?!\/)/, 'a path starting with one "/", e.g. /v1/stats'),
     params: z.record(z.string().min(1), template('A query parameter value')).default({}).describe('Query parameters, URL-encoded for you.'),
     headers: z.record(headerName, template('A header value')).default({}).describe('Headers for this query (not credentials: those belong in the connection).'),
-    body: z.json().optional().describe('A JSON body for POST; string values may hold placeholders, and a value that is one numeric placeholder becomes a number.'),
+    body: z
+      .json()
+      .optional()
+      .describe('A JSON body for POST; string values may hold placeholders, and a value that is one numeric placeholder becomes a number.'),
     pick: pickSchema,
     aggregate: z.enum(AGGREGATES).optional().describe('How several picked numbers (a list, or one per page) become one: sum, count, avg, min, max or last.'),
     pagination: paginationSchema.optional().describe('How to reach the next page; every page costs a request.'),
     measure: z
       .enum(['flow', 'snapshot'])
       .optional()
-      .describe('Overrides what the query measures. Default: flow when the request uses a {{window.*}} placeholder (it asks about the period), snapshot otherwise. A report of a level "as of" the window end is a snapshot.'),
+      .describe(
+        'Overrides what the query measures. Default: flow when the request uses a {{window.*}} placeholder (it asks about the period), snapshot otherwise. A report of a level "as of" the window end is a snapshot.',
+      ),
   })
   .superRefine(checkQuery);
 

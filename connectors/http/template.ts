@@ -28,7 +28,12 @@ export function windowVariables(window: Pick<SyncWindow, 'start' | 'end' | 'time
 }
 
 /** A window of the right shape, for checking placeholders when the config loads. */
-export const SAMPLE_VARIABLES = windowVariables({ start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Paris', interval: 'month' });
+export const SAMPLE_VARIABLES = windowVariables({
+  start: '2026-11-01T00:00:00.000+01:00',
+  end: '2026-12-01T00:00:00.000+01:00',
+  timeZone: 'Europe/Paris',
+  interval: 'month',
+});
 
 /** The path with each placeholder value URL-encoded (`+01:00` → `%2B01%3A00`), so a value never changes the URL's structure. */
 export function renderPath(path: string, vars: Record<string, unknown>): string {

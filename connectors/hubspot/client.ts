@@ -37,7 +37,14 @@ export function createHubspotClient(options: HubspotClientOptions): HubspotClien
   async function search(objectType: string, body: Record<string, unknown>): Promise<SearchPage> {
     const path = `/crm/v3/objects/${encodeURIComponent(objectType)}/search`;
     const where = `POST ${host}${path}`;
-    const response = await http.request({ method: 'POST', url: `${base}${path}`, headers, body, label: where, mapError: hubspotErrorMapper(where, [connection.accessToken]) });
+    const response = await http.request({
+      method: 'POST',
+      url: `${base}${path}`,
+      headers,
+      body,
+      label: where,
+      mapError: hubspotErrorMapper(where, [connection.accessToken]),
+    });
     options.onResponse?.(response.headers);
     return readSearchPage(response.data, where);
   }
@@ -54,17 +61,22 @@ export function createHubspotClient(options: HubspotClientOptions): HubspotClien
       let after: string | undefined;
       for (let number = 1; ; number += 1) {
         if (number > connection.maxPages) {
-          throw new QueryError(`POST ${host}/crm/v3/objects/${objectType}/search: more than ${connection.maxPages} pages of ${MAX_LIMIT} records match; raise the connection's maxPages or narrow the query`);
+          throw new QueryError(
+            `POST ${host}/crm/v3/objects/${objectType}/search: more than ${connection.maxPages} pages of ${MAX_LIMIT} records match; raise the connection's maxPages or narrow the query`,
+          );
         }
         const page = await search(objectType, { filterGroups, properties, sorts: BY_ID, limit: MAX_LIMIT, ...(after === undefined ? {} : { after }) });
         if (number === 1 && page.total > MAX_RESULTS) {
           // HubSpot answers 400 past the 10,000th result; a partial sum would be stored as right.
-          throw new QueryError(`POST ${host}/crm/v3/objects/${objectType}/search: ${page.total} records match and HubSpot's search returns at most ${MAX_RESULTS}; narrow the query`);
+          throw new QueryError(
+            `POST ${host}/crm/v3/objects/${objectType}/search: ${page.total} records match and HubSpot's search returns at most ${MAX_RESULTS}; narrow the query`,
+          );
         }
         logger?.debug({ objectType, page: number, records: page.results.length, total: page.total }, 'hubspot search page');
         yield page;
         if (page.after === undefined || page.results.length === 0) return;
-        if (seen.has(page.after)) throw new BadResponseError(`POST ${host}/crm/v3/objects/${objectType}/search: page ${number} handed back a cursor already followed`);
+        if (seen.has(page.after))
+          throw new BadResponseError(`POST ${host}/crm/v3/objects/${objectType}/search: page ${number} handed back a cursor already followed`);
         seen.add(page.after);
         after = page.after;
       }

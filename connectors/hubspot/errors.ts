@@ -33,7 +33,9 @@ export function readHubspotError(data: unknown): HubspotErrorBody {
   const details = errors.map((e) => [e.in, e.message].filter((x) => typeof x === 'string').join(': ')).filter((x) => x !== '');
   const scopes = errors.flatMap((e) => {
     const context = e.context !== null && typeof e.context === 'object' ? (e.context as Record<string, unknown>) : {};
-    return [context.requiredGranularScopes, context.requiredScopes].flatMap((s) => (Array.isArray(s) ? s.filter((x): x is string => typeof x === 'string') : []));
+    return [context.requiredGranularScopes, context.requiredScopes].flatMap((s) =>
+      Array.isArray(s) ? s.filter((x): x is string => typeof x === 'string') : [],
+    );
   });
   return {
     ...(typeof body.message === 'string' ? { message: body.message } : typeof data === 'string' ? { message: data } : {}),

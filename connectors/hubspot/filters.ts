@@ -30,7 +30,9 @@ function within(property: string, bounds: WindowMs): Filter[] {
 
 /** Won deals closed in the window: `hs_is_closed_won` true, or `dealstage` in the configured stages. */
 export function dealsWonFilters(query: DealsWonQuery, bounds: WindowMs): FilterGroups {
-  const won: Filter = query.stages ? { propertyName: 'dealstage', operator: 'IN', values: query.stages } : { propertyName: 'hs_is_closed_won', operator: 'EQ', value: 'true' };
+  const won: Filter = query.stages
+    ? { propertyName: 'dealstage', operator: 'IN', values: query.stages }
+    : { propertyName: 'hs_is_closed_won', operator: 'EQ', value: 'true' };
   const pipeline: Filter[] = query.pipeline ? [{ propertyName: 'pipeline', operator: 'EQ', value: query.pipeline }] : [];
   return [{ filters: [...within('closedate', bounds), won, ...pipeline] }];
 }
@@ -40,7 +42,11 @@ export function pipelineFilters(query: PipelineAmountQuery, bounds: WindowMs): F
   const created = query.createdInWindow ? within('createdate', bounds) : [];
   return [
     {
-      filters: [{ propertyName: 'pipeline', operator: 'EQ', value: query.pipeline }, { propertyName: 'hs_is_closed', operator: 'EQ', value: 'false' }, ...created],
+      filters: [
+        { propertyName: 'pipeline', operator: 'EQ', value: query.pipeline },
+        { propertyName: 'hs_is_closed', operator: 'EQ', value: 'false' },
+        ...created,
+      ],
     },
   ];
 }

@@ -1,4 +1,13 @@
-import { type ConnectorContext, defineConnector, type Measure, QueryError, type RawValue, type SyncWindow, usesWindow, windowsToQuery } from '../../src/sdk/index.ts';
+import {
+  type ConnectorContext,
+  defineConnector,
+  type Measure,
+  QueryError,
+  type RawValue,
+  type SyncWindow,
+  usesWindow,
+  windowsToQuery,
+} from '../../src/sdk/index.ts';
 import { createHubspotClient, type HubspotClient } from './client.ts';
 import { dealsWonFilters, pipelineFilters, renderFilterGroups, windowMs, windowVariables } from './filters.ts';
 import { readAmount } from './map.ts';
@@ -40,7 +49,9 @@ export default defineConnector<HubspotConnection, HubspotQuery>({
     });
     if (measureOf(query) === 'snapshot') {
       if (ctx.mode === 'backfill') {
-        throw new QueryError(`this ${query.metric} query reads the CRM as it is now (no window in its filters); HubSpot keeps no history of it, so it cannot be backfilled`);
+        throw new QueryError(
+          `this ${query.metric} query reads the CRM as it is now (no window in its filters); HubSpot keeps no history of it, so it cannot be backfilled`,
+        );
       }
       return [{ value: await readValue(client, query, ctx.window, ctx) }];
     }

@@ -17,7 +17,8 @@ export interface SearchPage {
 export function readSearchPage(body: unknown, where: string): SearchPage {
   if (!isRecord(body)) throw new BadResponseError(`${where}: expected a search answer, got ${describeValue(body)}`);
   const total = body.total;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new BadResponseError(`${where}: the answer has no total${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0)
+    throw new BadResponseError(`${where}: the answer has no total${total === undefined ? '' : ` (got ${describeValue(total)})`}`);
   if (!Array.isArray(body.results)) throw new BadResponseError(`${where}: "results" is ${describeValue(body.results)}, not a list`);
   const results = body.results.map((record, i) => {
     if (!isRecord(record)) throw new BadResponseError(`${where}: results[${i}] is ${describeValue(record)}, not a record`);
@@ -37,4 +38,3 @@ export function readAmount(properties: Record<string, unknown>, property: string
   if (typeof raw === 'string' && /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(raw)) return { kind: 'number', value: Number(raw) };
   return { kind: 'invalid', text: JSON.stringify(raw).slice(0, 40) };
 }
-

@@ -26,7 +26,9 @@ export const connectionSchema = z
       .min(1)
       .max(MAX_RESULTS / MAX_LIMIT)
       .default(MAX_RESULTS / MAX_LIMIT)
-      .describe(`Most pages of ${MAX_LIMIT} deals read for one pipeline_amount value (${MAX_RESULTS / MAX_LIMIT} pages reach HubSpot's ${MAX_RESULTS}-result ceiling).`),
+      .describe(
+        `Most pages of ${MAX_LIMIT} deals read for one pipeline_amount value (${MAX_RESULTS / MAX_LIMIT} pages reach HubSpot's ${MAX_RESULTS}-result ceiling).`,
+      ),
     maxBackfillPeriods: z.number().int().min(1).default(400).describe('Most periods one backfill may query.'),
     allowLinkLocal: allowLinkLocalSetting(),
   })
@@ -65,7 +67,8 @@ export const filterSchema = z
   })
   .superRefine((filter, ctx) => {
     const { operator } = filter;
-    if ((operator === 'IN' || operator === 'NOT_IN') && filter.values === undefined) ctx.addIssue({ code: 'custom', path: ['values'], message: `${operator} needs values: [...]` });
+    if ((operator === 'IN' || operator === 'NOT_IN') && filter.values === undefined)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `${operator} needs values: [...]` });
     if (operator === 'BETWEEN' && (filter.value === undefined || filter.highValue === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['highValue'], message: 'BETWEEN needs value and highValue' });
     }
@@ -94,19 +97,19 @@ const dealsWonQuery = z.strictObject({
     .min(1)
     .max(100)
     .optional()
-    .describe('Deal stage ids that count as won (dealstage IN …). Default: hs_is_closed_won is true, i.e. every pipeline\'s won stage.'),
+    .describe("Deal stage ids that count as won (dealstage IN …). Default: hs_is_closed_won is true, i.e. every pipeline's won stage."),
   pipeline: z.string().min(1).max(100).optional().describe('Only deals of this pipeline (its id).'),
 });
 
 const pipelineAmountQuery = z.strictObject({
-  metric: z.literal('pipeline_amount').describe('The amount of the pipeline\'s open deals.'),
+  metric: z.literal('pipeline_amount').describe("The amount of the pipeline's open deals."),
   pipeline: z.string().min(1).max(100).describe('The pipeline id (default for the default pipeline).'),
   amountProperty: propertyName.default('amount').describe('The numeric deal property added up; amount_in_home_currency in multi-currency accounts.'),
   createdInWindow: z.boolean().default(false).describe('Only open deals created in the window (a flow); default: every open deal now (a snapshot).'),
 });
 
 const countQuery = z.strictObject({
-  metric: z.literal('count').describe('How many records match the filters: the search\'s total.'),
+  metric: z.literal('count').describe("How many records match the filters: the search's total."),
   objectType: z
     .string()
     .regex(/^[a-z_]+$|^\d+-\d+$|^p\d+_[a-z0-9_]+$/, 'an object type such as deals, contacts, tickets, 2-123456 or p123_cars')

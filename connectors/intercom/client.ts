@@ -1,13 +1,5 @@
 import type { Logger } from 'pino';
-import {
-  AuthError,
-  BadResponseError,
-  ConfigError,
-  QueryError,
-  type HttpClient,
-  type HttpResponse,
-  type KsError,
-} from '../../src/sdk/index.ts';
+import { AuthError, BadResponseError, ConfigError, QueryError, type HttpClient, type HttpResponse, type KsError } from '../../src/sdk/index.ts';
 import { excerpt } from '../../src/sdk/index.ts';
 import { readAdmin, readSearchPage, type AdminIdentity, type SearchPage } from './map.ts';
 import { REGION_HOSTS, SUPPORTED_VERSIONS, type IntercomConnection, type SearchObject } from './schema.ts';
@@ -76,7 +68,9 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 
   function explain(error: unknown): unknown {
     if (!(error instanceof AuthError)) return error;
-    const where = connection.baseUrl ? `that baseUrl ${base} reaches the workspace's region` : `that region ${connection.region} (${host}) is the workspace's region`;
+    const where = connection.baseUrl
+      ? `that baseUrl ${base} reaches the workspace's region`
+      : `that region ${connection.region} (${host}) is the workspace's region`;
     return new AuthError(`${error.message}; check the access token (revoked or expired?) and ${where}`, { cause: error.cause });
   }
 
@@ -105,7 +99,7 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
         if (number > connection.maxPages) {
           throw new QueryError(
             `POST ${host}/${object}/search: more than ${connection.maxPages} pages of ${perPage} records match; ` +
-              'narrow the query (a shorter window, more filters) or raise the connection\'s maxPages',
+              "narrow the query (a shorter window, more filters) or raise the connection's maxPages",
           );
         }
         const page = await search(object, query, perPage, cursor);

@@ -124,4 +124,3 @@ export function describeAdmin(admin: AdminIdentity): string {
   const workspace = admin.workspace ? `, workspace ${JSON.stringify(admin.workspace)}${workspaceNote ? ` (${workspaceNote})` : ''}` : '';
   return `${who ? `${who} ` : ''}(admin ${admin.id})${workspace}`;
 }
-

@@ -49,31 +49,28 @@ const versionSchema = z
   .default(DEFAULT_VERSION)
   .describe(`The Intercom-Version header sent with every request (${SUPPORTED_VERSIONS.join(', ')}).`);
 
-export const connectionSchema = z.strictObject({
-  accessToken: secret('Intercom access token (private app) or OAuth token; use ${ENV_VAR} or ${file:/path}'),
-  region: z
-    .enum(['US', 'EU', 'AU', 'us', 'eu', 'au'])
-    .default('US')
-    .transform((region) => region.toUpperCase() as Region)
-    .describe("The workspace's data hosting region: US (api.intercom.io), EU (api.eu.intercom.io) or AU (api.au.intercom.io)."),
-  baseUrl: baseUrl('Overrides the region host, e.g. a proxy; https, or plain http on loopback only').optional(),
-  version: versionSchema,
-  timeoutMs: z.number().int().min(100).max(300_000).default(30_000).describe('Per-request timeout in milliseconds.'),
-  maxPages: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(200)
-    .describe(`Most pages of ${MAX_PER_PAGE} records read for one sum/avg/min/max value before giving up.`),
-  maxBackfillPeriods: z
-    .number()
-    .int()
-    .min(1)
-    .default(400)
-    .describe('Most periods one backfill may query (one request per period for counts).'),
-  allowLinkLocal: allowLinkLocalSetting(),
-}).check(linkLocalCheck(['baseUrl']));
+export const connectionSchema = z
+  .strictObject({
+    accessToken: secret('Intercom access token (private app) or OAuth token; use ${ENV_VAR} or ${file:/path}'),
+    region: z
+      .enum(['US', 'EU', 'AU', 'us', 'eu', 'au'])
+      .default('US')
+      .transform((region) => region.toUpperCase() as Region)
+      .describe("The workspace's data hosting region: US (api.intercom.io), EU (api.eu.intercom.io) or AU (api.au.intercom.io)."),
+    baseUrl: baseUrl('Overrides the region host, e.g. a proxy; https, or plain http on loopback only').optional(),
+    version: versionSchema,
+    timeoutMs: z.number().int().min(100).max(300_000).default(30_000).describe('Per-request timeout in milliseconds.'),
+    maxPages: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(200)
+      .describe(`Most pages of ${MAX_PER_PAGE} records read for one sum/avg/min/max value before giving up.`),
+    maxBackfillPeriods: z.number().int().min(1).default(400).describe('Most periods one backfill may query (one request per period for counts).'),
+    allowLinkLocal: allowLinkLocalSetting(),
+  })
+  .check(linkLocalCheck(['baseUrl']));
 
 export type IntercomConnection = z.output<typeof connectionSchema>;
 

@@ -25,7 +25,9 @@ export async function checkJira(connection: JiraConnection, ctx: CheckContext): 
   }
   const browse = await api.canBrowse();
   if (browse === false) {
-    throw new PermissionError(`${me.display} may not browse any Jira project (BROWSE_PROJECTS): every count would be 0; grant it through a project role or group`);
+    throw new PermissionError(
+      `${me.display} may not browse any Jira project (BROWSE_PROJECTS): every count would be 0; grant it through a project role or group`,
+    );
   }
   const zone = connection.jqlTimeZone ?? me.timeZone ?? 'unknown (set jqlTimeZone)';
   const site = info.title ? ` "${info.title}"` : '';

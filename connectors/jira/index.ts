@@ -45,14 +45,7 @@ export default defineConnector<JiraConnection, JiraQuery>({
   },
 });
 
-async function valueFor(
-  api: JiraApi,
-  query: JiraQuery,
-  jql: string,
-  at: string,
-  fieldId: string | undefined,
-  ctx: ConnectorContext,
-): Promise<RawValue[]> {
+async function valueFor(api: JiraApi, query: JiraQuery, jql: string, at: string, fieldId: string | undefined, ctx: ConnectorContext): Promise<RawValue[]> {
   if (query.metric === 'count') {
     const counted = await api.count(jql, query.exact);
     ctx.logger.debug({ at, count: counted.count, approximate: counted.approximate }, 'jira count');

@@ -88,11 +88,7 @@ function describe(value: unknown): string {
 }
 
 /** The datapoint for one period. An average of no issues is no value at all, not 0. */
-export function toRawValues(
-  metric: 'count' | 'sum' | 'avg',
-  at: string,
-  result: { count: number; approximate: boolean } | FieldTally,
-): RawValue[] {
+export function toRawValues(metric: 'count' | 'sum' | 'avg', at: string, result: { count: number; approximate: boolean } | FieldTally): RawValue[] {
   if ('approximate' in result) return [{ value: result.count, at, ...(result.approximate ? { approximate: true } : {}) }];
   if (metric === 'avg') return result.counted === 0 ? [] : [{ value: result.sum / result.counted, at }];
   return [{ value: result.sum, at }];

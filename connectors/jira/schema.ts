@@ -38,9 +38,7 @@ export const connectionSchema = z
       .default('cloud')
       .describe('cloud: REST API v3 and the enhanced search; datacenter: REST API v2 (Jira Data Center / Server).'),
     auth: z.discriminatedUnion('type', [apiTokenAuth, oauth2Auth, patAuth, basicAuth]),
-    jqlTimeZone: ianaZone
-      .optional()
-      .describe("Time zone Jira reads JQL dates in (the account's profile zone). Default: read once from /myself."),
+    jqlTimeZone: ianaZone.optional().describe("Time zone Jira reads JQL dates in (the account's profile zone). Default: read once from /myself."),
     timeoutMs: z.int().min(1_000).max(300_000).optional().describe('Per-request timeout in ms (default 30000).'),
     allowLinkLocal: allowLinkLocalSetting(),
   })
@@ -79,18 +77,12 @@ function hostOf(url: string): string {
   }
 }
 
-const jql = z
-  .string()
-  .min(1)
-  .describe('JQL; {{window.start}} and {{window.end}} become quoted "yyyy-MM-dd HH:mm" dates in the JQL time zone.');
+const jql = z.string().min(1).describe('JQL; {{window.start}} and {{window.end}} become quoted "yyyy-MM-dd HH:mm" dates in the JQL time zone.');
 
 const countQuery = z.strictObject({
   metric: z.literal('count'),
   jql,
-  exact: z
-    .boolean()
-    .default(false)
-    .describe('Cloud only: page through issue ids for an exact count instead of one approximate-count request.'),
+  exact: z.boolean().default(false).describe('Cloud only: page through issue ids for an exact count instead of one approximate-count request.'),
 });
 
 const fieldQuery = (metric: 'sum' | 'avg') =>

@@ -1,14 +1,5 @@
 import type { Logger } from 'pino';
-import {
-  ConfigError,
-  describeStatus,
-  excerpt,
-  QueryError,
-  TransientError,
-  type HttpClient,
-  type HttpResponse,
-  type KsError,
-} from '../../src/sdk/index.ts';
+import { ConfigError, describeStatus, excerpt, QueryError, TransientError, type HttpClient, type HttpResponse, type KsError } from '../../src/sdk/index.ts';
 import { errorEnvelope, readQueryAnswer, readVersion, type QueryAnswer } from './map.ts';
 import type { PrometheusConnection } from './schema.ts';
 import { promDuration, unixParam } from './window.ts';
@@ -43,7 +34,9 @@ export function createPrometheusClient(options: { connection: PrometheusConnecti
     if (envelope === undefined) {
       // Prometheus answers unknown paths with a plain-text 404: the base URL is not its API root.
       if (response.status === 404) {
-        return new ConfigError(`${where} → 404 Not Found: no Prometheus HTTP API at ${host}; check baseUrl (a --web.route-prefix such as /prometheus belongs in it)`);
+        return new ConfigError(
+          `${where} → 404 Not Found: no Prometheus HTTP API at ${host}; check baseUrl (a --web.route-prefix such as /prometheus belongs in it)`,
+        );
       }
       return undefined;
     }

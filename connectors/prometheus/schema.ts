@@ -67,10 +67,7 @@ export const querySchema = z
         'PromQL evaluated once per period at its end (now, for the current period). Must give one number: a scalar or a one-series vector. ' +
           'Placeholders: {{window.range}} (the period as a Prometheus duration, e.g. 7d), {{window.rangeSeconds}}, {{window.startUnix}}, {{window.endUnix}} (the evaluation time).',
       ),
-    whenEmpty: z
-      .enum(['skip', 'zero'])
-      .default('skip')
-      .describe('An empty vector (no series matched): skip gives no datapoint for the period, zero gives 0.'),
+    whenEmpty: z.enum(['skip', 'zero']).default('skip').describe('An empty vector (no series matched): skip gives no datapoint for the period, zero gives 0.'),
     measure: z
       .enum(['flow', 'snapshot'])
       .optional()

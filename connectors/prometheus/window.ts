@@ -45,7 +45,10 @@ export function windowVariables(window: Pick<SyncWindow, 'start'>, evaluation: E
 }
 
 /** Values of the right types for checking a template's placeholders when the config loads. */
-export const SAMPLE_VARIABLES = windowVariables({ start: '2026-11-01T00:00:00.000Z' }, { timeMs: Date.parse('2026-12-01T00:00:00.000Z'), rangeMs: 30 * 86_400_000 });
+export const SAMPLE_VARIABLES = windowVariables(
+  { start: '2026-11-01T00:00:00.000Z' },
+  { timeMs: Date.parse('2026-12-01T00:00:00.000Z'), rangeMs: 30 * 86_400_000 },
+);
 
 /** Unix seconds as the `time` parameter takes them (a float, ms precision). */
 export function unixParam(ms: number): string {

@@ -213,7 +213,10 @@ export class SalesforceClient {
       await this.#saveUsage();
       if (error instanceof RequestLimitExceededError) await pauseConnection(this.#state, error.message, this.#options.kpi, this.#now());
     } catch (stateError) {
-      this.#options.logger.warn({ err: { message: (stateError as Error).message } }, 'salesforce: usage or pause could not be recorded in the connection state');
+      this.#options.logger.warn(
+        { err: { message: (stateError as Error).message } },
+        'salesforce: usage or pause could not be recorded in the connection state',
+      );
     }
   }
 

@@ -62,9 +62,7 @@ export function restErrorMapper(target: string, apiVersion: string | undefined, 
       return new SessionExpiredError(`${head}: ${said(item, secrets())}`, { cause: { target, status: 401 } });
     }
     if (item?.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
-      return new RequestLimitExceededError(
-        `${head}: ${said(item, secrets())}; the org's API allowance is spent, so this connection pauses until the next run`,
-      );
+      return new RequestLimitExceededError(`${head}: ${said(item, secrets())}; the org's API allowance is spent, so this connection pauses until the next run`);
     }
     if (response.status === 403 && item && API_CLOSED.has(item.errorCode)) {
       return new ApiDisabledError(`${head}: ${said(item, secrets())}; give the user the "API Enabled" permission (the org's edition must include API access)`, {

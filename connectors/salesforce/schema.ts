@@ -36,10 +36,7 @@ const jwtAuth = z.strictObject({
   clientId,
   username,
   privateKey: secret('PEM private key (PKCS#8 or PKCS#1) matching the certificate uploaded to the app.'),
-  audience: z
-    .url()
-    .optional()
-    .describe('JWT `aud`; default https://test.salesforce.com for sandboxes, else https://login.salesforce.com.'),
+  audience: z.url().optional().describe('JWT `aud`; default https://test.salesforce.com for sandboxes, else https://login.salesforce.com.'),
 });
 
 /** OAuth 2.0 client credentials flow: the app runs as its configured "run as" user. */
@@ -55,7 +52,7 @@ const passwordAuth = z.strictObject({
   clientId,
   clientSecret: secret('Consumer secret of the app.'),
   username,
-  password: secret('The user\'s password.'),
+  password: secret("The user's password."),
   securityToken: secret('Security token appended to the password (not needed from trusted IP ranges).').optional(),
 });
 
@@ -69,16 +66,17 @@ const loginUrlSchema = z
     return z.NEVER;
   })
   .default('production')
-  .meta({ description: '`production`, `sandbox`, or a My Domain / proxy URL whose /services/oauth2/token issues tokens.', examples: ['production', 'https://acme.my.salesforce.com'] });
+  .meta({
+    description: '`production`, `sandbox`, or a My Domain / proxy URL whose /services/oauth2/token issues tokens.',
+    examples: ['production', 'https://acme.my.salesforce.com'],
+  });
 
 const authSchema = z.discriminatedUnion('flow', [refreshTokenAuth, jwtAuth, clientCredentialsAuth, passwordAuth]);
 
 export const connectionSchema = z
   .strictObject({
     loginUrl: loginUrlSchema,
-    instanceUrl: baseUrl()
-      .optional()
-      .describe('Send API calls here instead of the instance_url Salesforce returns with the token (a proxy, a test server).'),
+    instanceUrl: baseUrl().optional().describe('Send API calls here instead of the instance_url Salesforce returns with the token (a proxy, a test server).'),
     apiVersion: z
       .string()
       .regex(/^\d{2,3}\.0$/, 'an API version like "66.0"')
@@ -108,7 +106,8 @@ export const connectionSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['loginUrl'],
-        message: 'the client credentials flow is refused by login.salesforce.com and test.salesforce.com; use the org\'s My Domain login URL (https://<domain>.my.salesforce.com)',
+        message:
+          "the client credentials flow is refused by login.salesforce.com and test.salesforce.com; use the org's My Domain login URL (https://<domain>.my.salesforce.com)",
       });
     }
   });
@@ -132,16 +131,12 @@ export const querySchema = z
       .string()
       .min(1)
       .describe('SOQL; may use {{window.start}}, {{window.end}} (dateTime) and {{window.startDate}}, {{window.endDate}} (date), end exclusive.'),
-    value: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Alias or field holding the number (e.g. `total`); default: the only value column, or expr0.'),
+    value: z.string().min(1).optional().describe('Alias or field holding the number (e.g. `total`); default: the only value column, or expr0.'),
     aggregate: z
       .enum(['sum', 'count', 'avg', 'min', 'max'])
       .optional()
       .describe('Aggregate a plain SOQL client-side, paging through nextRecordsUrl; leave unset for aggregate SOQL.'),
-    dimensions: z.array(z.string().min(1)).optional().describe('Fields or GROUP BY aliases that become the value\'s dimensions.'),
+    dimensions: z.array(z.string().min(1)).optional().describe("Fields or GROUP BY aliases that become the value's dimensions."),
     includeDeleted: z.boolean().default(false).describe('Use queryAll: count deleted and archived records too.'),
     whenNull: z.enum(['zero', 'skip']).default('zero').describe('An aggregate over no rows (null): report 0, or no value.'),
     maxBackfillPeriods: z.int().min(1).max(10_000).default(400).describe('A backfill reads at most this many of the most recent periods.'),

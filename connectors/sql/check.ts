@@ -18,6 +18,9 @@ export async function checkConnection(connection: SqlConnection, ctx: CheckConte
   const where = `${facts.version} at ${target.label} as ${facts.user}, ${target.ssl === 'disable' ? 'without TLS' : `TLS ${target.ssl}`}`;
   if (facts.writes.length === 0) return { detail: `${where}; read-only: no write privileges found` };
   const writes = facts.writes.slice(0, 5).join('; ') + (facts.writes.length > 5 ? `; and ${facts.writes.length - 5} more` : '');
-  ctx.logger.warn({ database: target.label, user: facts.user, writes: facts.writes.slice(0, 20) }, 'this sql connection can write; use a read-only role (see the sql connector README)');
+  ctx.logger.warn(
+    { database: target.label, user: facts.user, writes: facts.writes.slice(0, 20) },
+    'this sql connection can write; use a read-only role (see the sql connector README)',
+  );
   return { detail: `${where}; WARNING: this user can write (${writes}); KPI queries only read: use a read-only role (see the sql connector README)` };
 }

@@ -75,7 +75,11 @@ export function createSqlClient(options: SqlClientOptions): SqlClient {
               stop: async () => {
                 reusable = false;
                 session.destroy();
-                await session.cancel().catch((error: unknown) => logger.warn({ database: target.label, error: target.scrub(String(error)) }, 'could not cancel the query on the server'));
+                await session
+                  .cancel()
+                  .catch((error: unknown) =>
+                    logger.warn({ database: target.label, error: target.scrub(String(error)) }, 'could not cancel the query on the server'),
+                  );
               },
             },
           );
@@ -108,7 +112,9 @@ export function createSqlClient(options: SqlClientOptions): SqlClient {
 /** One pool per distinct connection settings (and config folder), shared by every run in this process. */
 function poolFor(settings: SqlConnection, baseDir: string, target: Target, open: OpenSession): SessionPool {
   // A digest, so the password is not kept as a map key.
-  const key = createHash('sha256').update(JSON.stringify([settings, baseDir])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([settings, baseDir]))
+    .digest('hex');
   let pool = pools.get(key);
   if (!pool) {
     const forget = () => {

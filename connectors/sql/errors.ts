@@ -24,15 +24,29 @@ const MYSQL_AUTH = new Set([1045, 1698, 1862, 3118, 4151]);
 /** Database, table, column, routine access denied; a privilege (SUPER, PROCESS…) missing. */
 const MYSQL_PERMISSION = new Set([1044, 1142, 1143, 1227, 1370, 1410]);
 /** Too many connections, lock wait / deadlock, server gone, shutdown, read timeouts, killed connection. */
-const MYSQL_TRANSIENT = new Set([1040, 1053, 1077, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1203, 1205, 1213, 1226, 1927, 2002, 2003, 2006, 2013, 2055]);
+const MYSQL_TRANSIENT = new Set([
+  1040, 1053, 1077, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1203, 1205, 1213, 1226, 1927, 2002, 2003, 2006, 2013, 2055,
+]);
 /** MySQL's max_execution_time (3024), MariaDB's max_statement_time (1969). */
 const MYSQL_TIMEOUT = new Set([3024, 1969]);
 /** Statements a read-only transaction refuses: MySQL 1792, MariaDB 1792 too. */
 const MYSQL_READ_ONLY = 1792;
 const MYSQL_BAD_DATABASE = 1049;
 
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST']);
-const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_.*|HANDSHAKE_NO_SSL_SUPPORT)$/;
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+]);
+const TLS_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_.*|HANDSHAKE_NO_SSL_SUPPORT)$/;
 
 /** Raised by the connector itself when a statement or connect outlived its limit. */
 export class SqlTimeoutError extends Error {}
@@ -44,13 +58,18 @@ export function toSqlError(error: unknown, target: Target, phase: Phase): KsErro
   const cause = scrubbedCopy(error, facts, target);
   const where = `${target.label}${facts.code ? ` (${facts.code})` : ''}`;
   if (error instanceof SqlTimeoutError) return new TransientError(`${target.label}: ${message}`, { cause });
-  if (target.dialect === 'postgres' && facts.sqlState) return fromPostgres(facts.sqlState, `${where}: ${message}${facts.hint ? ` (hint: ${target.scrub(facts.hint)})` : ''}`, target, cause);
+  if (target.dialect === 'postgres' && facts.sqlState)
+    return fromPostgres(facts.sqlState, `${where}: ${message}${facts.hint ? ` (hint: ${target.scrub(facts.hint)})` : ''}`, target, cause);
   // 2000–2999 are client-side (CR_*) numbers; the server's run below and from 3000 (MySQL 8, MariaDB 4000+).
   if (facts.errno !== undefined && (facts.errno < 2000 || facts.errno >= 3000)) return fromMysql(facts.errno, `${where}: ${message}`, target, cause);
   // The client could not log in without a password the server asked for (node-postgres says so in its own words).
-  if (/client password must be a string|password authentication|SASL: /i.test(message)) return new AuthError(`${where}: ${message}; check user and password`, { cause });
+  if (/client password must be a string|password authentication|SASL: /i.test(message))
+    return new AuthError(`${where}: ${message}; check user and password`, { cause });
   if ((facts.code !== undefined && TLS_CODES.test(facts.code)) || /does not support SSL|SSL connection|secure connection|certificate/i.test(message)) {
-    const hint = target.ssl === 'verify-full' ? 'give the CA that signed the server certificate as sslCa, or set ssl: require to encrypt without checking it' : 'set ssl to match the server (disable on a trusted network, or enable TLS on the server)';
+    const hint =
+      target.ssl === 'verify-full'
+        ? 'give the CA that signed the server certificate as sslCa, or set ssl: require to encrypt without checking it'
+        : 'set ssl to match the server (disable on a trusted network, or enable TLS on the server)';
     return new ConfigError(`${where}: TLS failed: ${message}; ${hint}`, { cause });
   }
   if (facts.code && SOCKET_CODES.has(facts.code)) return new TransientError(`${where}: ${message}`, { cause, code: 'KS_ERR_NETWORK' });
@@ -83,7 +102,9 @@ function fromMysql(errno: number, text: string, target: Target, cause: Error): K
 }
 
 function timeout(text: string, target: Target, cause: Error): KsError {
-  return new TransientError(`${text}: the query ran longer than statementTimeoutMs (${target.statementTimeoutMs} ms); make it cheaper or raise the limit`, { cause });
+  return new TransientError(`${text}: the query ran longer than statementTimeoutMs (${target.statementTimeoutMs} ms); make it cheaper or raise the limit`, {
+    cause,
+  });
 }
 
 interface Facts {

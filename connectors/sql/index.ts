@@ -32,7 +32,13 @@ export default defineConnector<SqlConnection, SqlQuery>({
   async fetch(connection, query, ctx) {
     const client = createSqlClient({ settings: connection, baseDir: ctx.baseDir, signal: ctx.signal, logger: ctx.logger });
     const bound = bindNamed(query.sql, client.target.dialect);
-    const windows = query.rows ? [ctx.window] : windowsToQuery(ctx, connection.maxBackfillPeriods, `give the backfill a later --from, raise the connection's maxBackfillPeriods (${connection.maxBackfillPeriods}), or use rows: true`);
+    const windows = query.rows
+      ? [ctx.window]
+      : windowsToQuery(
+          ctx,
+          connection.maxBackfillPeriods,
+          `give the backfill a later --from, raise the connection's maxBackfillPeriods (${connection.maxBackfillPeriods}), or use rows: true`,
+        );
     const values: RawValue[] = [];
     await client.session(async (run) => {
       for (const window of windows) {

@@ -27,7 +27,8 @@ const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export type NumberReading = { value: number; approximate: boolean } | { problem: string };
 
 export function readNumber(cell: unknown, column: SqlColumn): NumberReading {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? { value: cell, approximate: false } : { problem: `${cell} (${column.type}), not a finite number` };
+  if (typeof cell === 'number')
+    return Number.isFinite(cell) ? { value: cell, approximate: false } : { problem: `${cell} (${column.type}), not a finite number` };
   if (typeof cell === 'string') {
     const text = cell.trim();
     if (!NUMBER_TEXT.test(text)) return { problem: `${column.type} ${quote(cell)}, not a number` };
@@ -46,7 +47,10 @@ export function scalarValue(result: SqlResult, whenNull: WhenNull): { value: num
   const expected = 'the query must return one row with one numeric column';
   if (result.columns.length !== 1) throw new QueryError(`${expected}; it returned ${shape(result)}`);
   if (result.rows.length !== 1) {
-    const hint = result.rows.length === 0 ? ' (an aggregate such as count(*) or sum(x) always returns one row)' : ' (aggregate them, or set rows: true for rows of instant and value)';
+    const hint =
+      result.rows.length === 0
+        ? ' (an aggregate such as count(*) or sum(x) always returns one row)'
+        : ' (aggregate them, or set rows: true for rows of instant and value)';
     throw new QueryError(`${expected}; it returned ${shape(result)}${hint}`);
   }
   const cell = result.rows[0]![0];

@@ -16,10 +16,33 @@ import { assertHostAllowed, guardedLookup, tlsOptions, type Target } from './tar
 
 /** Type names for messages (the protocol's column type codes). */
 const TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: 'DECIMAL', 1: 'TINYINT', 2: 'SMALLINT', 3: 'INT', 4: 'FLOAT', 5: 'DOUBLE', 6: 'NULL', 7: 'TIMESTAMP', 8: 'BIGINT',
-  9: 'MEDIUMINT', 10: 'DATE', 11: 'TIME', 12: 'DATETIME', 13: 'YEAR', 15: 'VARCHAR', 16: 'BIT', 245: 'JSON',
-  246: 'DECIMAL', 247: 'ENUM', 248: 'SET', 249: 'TINYBLOB', 250: 'MEDIUMBLOB', 251: 'LONGBLOB', 252: 'BLOB/TEXT',
-  253: 'VARCHAR', 254: 'CHAR', 255: 'GEOMETRY',
+  0: 'DECIMAL',
+  1: 'TINYINT',
+  2: 'SMALLINT',
+  3: 'INT',
+  4: 'FLOAT',
+  5: 'DOUBLE',
+  6: 'NULL',
+  7: 'TIMESTAMP',
+  8: 'BIGINT',
+  9: 'MEDIUMINT',
+  10: 'DATE',
+  11: 'TIME',
+  12: 'DATETIME',
+  13: 'YEAR',
+  15: 'VARCHAR',
+  16: 'BIT',
+  245: 'JSON',
+  246: 'DECIMAL',
+  247: 'ENUM',
+  248: 'SET',
+  249: 'TINYBLOB',
+  250: 'MEDIUMBLOB',
+  251: 'LONGBLOB',
+  252: 'BLOB/TEXT',
+  253: 'VARCHAR',
+  254: 'CHAR',
+  255: 'GEOMETRY',
 };
 
 async function connectionOptions(target: Target): Promise<ConnectionOptions> {
@@ -86,9 +109,7 @@ export async function openMysql(target: Target, signal: AbortSignal): Promise<Se
     const version = String(Object.values(rows[0] ?? {})[0] ?? '');
     const mariadb = /mariadb/i.test(version);
     await plain(connection, 'SET SESSION TRANSACTION READ ONLY');
-    const limit = mariadb
-      ? `max_statement_time = ${target.statementTimeoutMs / 1000}`
-      : `max_execution_time = ${Math.trunc(target.statementTimeoutMs)}`;
+    const limit = mariadb ? `max_statement_time = ${target.statementTimeoutMs / 1000}` : `max_execution_time = ${Math.trunc(target.statementTimeoutMs)}`;
     // UTC, so TIMESTAMP columns compare with :window_start_utc and NOW() means the same everywhere.
     await plain(connection, `SET SESSION ${limit}, SESSION time_zone = '+00:00'`);
   };
@@ -143,7 +164,10 @@ export async function openMysql(target: Target, signal: AbortSignal): Promise<Se
     },
     async close() {
       broken = true;
-      await atMost(call<void>((done) => connection.end((error) => done(error))), 1_000);
+      await atMost(
+        call<void>((done) => connection.end((error) => done(error))),
+        1_000,
+      );
       connection.destroy();
     },
     idle(idle) {

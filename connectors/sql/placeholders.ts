@@ -89,7 +89,7 @@ function scan(sql: string, dialect: Dialect, sink: Sink): void {
       take(quotedEnd(sql, i, '"', !pg));
     } else if (c === '`' && !pg) {
       take(quotedEnd(sql, i, '`', false));
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: MySQL starts a `--` comment only before whitespace or a control character.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: MySQL starts a `--` comment only before whitespace or a control character.
     } else if (c === '-' && next === '-' && (pg || /[\s\x00-\x1f]/.test(sql[i + 2] ?? ' '))) {
       take(lineEnd(sql, i));
     } else if (c === '#' && !pg) {

@@ -73,12 +73,10 @@ const FIELDS_IN_URL = ['host', 'port', 'database', 'user', 'password'] as const;
 
 export const connectionSchema = z
   .strictObject({
-    dialect: z
-      .enum(DIALECTS)
-      .optional()
-      .describe('postgres (PostgreSQL) or mysql (MySQL and MariaDB). Required with host; with url the scheme says it.'),
-    url: secret('A database URL instead of host/port/database/user/password: postgres://user:password@host:5432/db or mysql://…; use ${ENV_VAR} or ${file:/path}')
-      .optional(),
+    dialect: z.enum(DIALECTS).optional().describe('postgres (PostgreSQL) or mysql (MySQL and MariaDB). Required with host; with url the scheme says it.'),
+    url: secret(
+      'A database URL instead of host/port/database/user/password: postgres://user:password@host:5432/db or mysql://…; use ${ENV_VAR} or ${file:/path}',
+    ).optional(),
     host: z
       .string()
       .min(1)
@@ -88,16 +86,18 @@ export const connectionSchema = z
     port: z.number().int().min(1).max(65_535).optional().describe('Server port; default 5432 (postgres) or 3306 (mysql).'),
     database: z.string().min(1).optional().describe('Database to connect to (Postgres default: the user name; MySQL: none, name tables as db.table).'),
     user: z.string().min(1).optional().describe('User to log in as; use a read-only role (see the README).'),
-    password: secret('The user\'s password; use ${ENV_VAR} or ${file:/path}').optional(),
+    password: secret("The user's password; use ${ENV_VAR} or ${file:/path}").optional(),
     ssl: z
       .enum(SSL_MODES)
       .optional()
-      .describe('TLS: disable, require (encrypted, certificate not checked) or verify-full (certificate and host name checked). Default: verify-full, disable for loopback hosts.'),
+      .describe(
+        'TLS: disable, require (encrypted, certificate not checked) or verify-full (certificate and host name checked). Default: verify-full, disable for loopback hosts.',
+      ),
     sslCa: z
       .string()
       .min(1)
       .optional()
-      .describe('PEM file of the CA that signed the server certificate, for verify-full; relative paths resolve against the config file\'s folder.'),
+      .describe("PEM file of the CA that signed the server certificate, for verify-full; relative paths resolve against the config file's folder."),
     statementTimeoutMs: z
       .number()
       .int()
@@ -125,9 +125,11 @@ export const connectionSchema = z
       }
       const parts = parseDatabaseUrl(settings.url);
       if (typeof parts === 'string') return issue('url', parts);
-      if (settings.dialect !== undefined && settings.dialect !== parts.dialect) issue('dialect', `dialect ${settings.dialect} does not match the url's scheme (${parts.dialect})`);
+      if (settings.dialect !== undefined && settings.dialect !== parts.dialect)
+        issue('dialect', `dialect ${settings.dialect} does not match the url's scheme (${parts.dialect})`);
       if (parts.user === undefined) issue('url', 'the URL names no user (postgres://USER:password@host/db)');
-      if (settings.ssl !== undefined && parts.ssl !== undefined && settings.ssl !== parts.ssl) issue('ssl', `ssl ${settings.ssl} contradicts the url's sslmode (${parts.ssl})`);
+      if (settings.ssl !== undefined && parts.ssl !== undefined && settings.ssl !== parts.ssl)
+        issue('ssl', `ssl ${settings.ssl} contradicts the url's sslmode (${parts.ssl})`);
       checkCa(settings.sslCa, settings.ssl ?? parts.ssl, issue);
       return;
     }
@@ -157,14 +159,8 @@ export const querySchema = z.strictObject({
       'One SQL statement. Without `rows`: it returns one row with one numeric column. The window reaches it only as bind parameters: ' +
         ':window_start, :window_end, :window_start_utc, :window_end_utc, :window_zone, :window_interval.',
     ),
-  rows: z
-    .boolean()
-    .default(false)
-    .describe('The statement returns rows of (instant, value): one query reads every period of a backfill.'),
-  whenNull: z
-    .enum(['zero', 'skip'])
-    .default('zero')
-    .describe('What a NULL value means: 0 (SUM over no rows), or no datapoint for the period.'),
+  rows: z.boolean().default(false).describe('The statement returns rows of (instant, value): one query reads every period of a backfill.'),
+  whenNull: z.enum(['zero', 'skip']).default('zero').describe('What a NULL value means: 0 (SUM over no rows), or no datapoint for the period.'),
 });
 
 export type SqlQuery = z.output<typeof querySchema>;

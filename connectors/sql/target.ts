@@ -41,7 +41,9 @@ export function resolveTarget(settings: SqlConnection, baseDir: string): Target 
   const ssl = settings.ssl ?? fields.ssl ?? (LOOPBACK.test(fields.host) ? 'disable' : 'verify-full');
   // The password as written in the URL (any percent-encoding), decoded, and re-encoded.
   const written = settings.url === undefined ? undefined : new URL(settings.url).password;
-  const secrets = [settings.url, written, fields.password, fields.password && encodeURIComponent(fields.password)].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const secrets = [settings.url, written, fields.password, fields.password && encodeURIComponent(fields.password)].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
   // Longest first, so the URL goes as a whole before its password alone.
   secrets.sort((a, b) => b.length - a.length);
   return {

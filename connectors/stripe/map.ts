@@ -70,7 +70,8 @@ export function itemMonthlyAmount(item: Record<string, unknown>, currency: strin
   const unit = typeof price.unit_amount === 'number' ? price.unit_amount : decimal(price.unit_amount_decimal);
   const factor = typeof recurring.interval === 'string' ? PER_MONTH[recurring.interval] : undefined;
   const count = typeof recurring.interval_count === 'number' && recurring.interval_count > 0 ? recurring.interval_count : undefined;
-  if (unit === undefined || factor === undefined || count === undefined) return { ok: false, reason: 'noAmount', detail: `${id} has no readable unit amount or interval` };
+  if (unit === undefined || factor === undefined || count === undefined)
+    return { ok: false, reason: 'noAmount', detail: `${id} has no readable unit amount or interval` };
   const quantity = typeof item.quantity === 'number' ? item.quantity : 1;
   return { ok: true, monthly: (unit * quantity * factor) / count };
 }
@@ -129,7 +130,9 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `text ${JSON.stringify(value.slice(0, 60))}`;
-  return typeof value === 'object' ? `an object${isRecord(value) && typeof value.object === 'string' ? ` of type ${value.object}` : ''}` : `${typeof value} ${String(value)}`;
+  return typeof value === 'object'
+    ? `an object${isRecord(value) && typeof value.object === 'string' ? ` of type ${value.object}` : ''}`
+    : `${typeof value} ${String(value)}`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

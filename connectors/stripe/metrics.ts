@@ -20,7 +20,14 @@ export function unixBounds(window: Pick<SyncWindow, 'start' | 'end'>): { start: 
 }
 
 /** One value of a flow metric for one window. */
-export async function readFlow(client: StripeClient, connection: StripeConnection, query: Exclude<StripeQuery, MrrQuery>, window: SyncWindow, diagnostics: Diagnostics, now: number): Promise<number> {
+export async function readFlow(
+  client: StripeClient,
+  connection: StripeConnection,
+  query: Exclude<StripeQuery, MrrQuery>,
+  window: SyncWindow,
+  diagnostics: Diagnostics,
+  now: number,
+): Promise<number> {
   const bounds = unixBounds(window);
   if (query.metric === 'new_subscriptions') return countNew(client, connection, query.includeIncomplete, bounds, diagnostics);
   if (query.metric === 'churned_subscriptions') {
@@ -36,7 +43,13 @@ export async function readFlow(client: StripeClient, connection: StripeConnectio
  * counted. Without Search, the list is paged with `created[gte]`/`created[lt]` and
  * `status=all` (the list leaves canceled subscriptions out by default).
  */
-async function countNew(client: StripeClient, connection: StripeConnection, includeIncomplete: boolean, bounds: { start: number; end: number }, diagnostics: Diagnostics): Promise<number> {
+async function countNew(
+  client: StripeClient,
+  connection: StripeConnection,
+  includeIncomplete: boolean,
+  bounds: { start: number; end: number },
+  diagnostics: Diagnostics,
+): Promise<number> {
   const incomplete = new Set(['incomplete', 'incomplete_expired']);
   if (!connection.searchApi) {
     let count = 0;
@@ -74,7 +87,9 @@ async function countEnded(client: StripeClient, bounds: { start: number; end: nu
 /** `customer.subscription.deleted` events in the window: Stripe sends one when a subscription ends. */
 async function countDeletedEvents(client: StripeClient, bounds: { start: number; end: number }, diagnostics: Diagnostics, now: number): Promise<number> {
   if (bounds.start * 1000 < now - EVENTS_RETENTION_MS) {
-    throw new QueryError('churned_subscriptions from events: Stripe keeps events for 30 days and this window starts earlier; use source: subscriptions for older periods');
+    throw new QueryError(
+      'churned_subscriptions from events: Stripe keeps events for 30 days and this window starts earlier; use source: subscriptions for older periods',
+    );
   }
   let count = 0;
   for await (const page of client.list('/v1/events', { type: 'customer.subscription.deleted', 'created[gte]': bounds.start, 'created[lt]': bounds.end })) {

@@ -61,10 +61,7 @@ const mrrQuery = z.strictObject({
   metric: z.literal('mrr').describe('Monthly recurring revenue of the subscriptions live now, in the smallest currency unit.'),
   currency,
   includeTrialing: z.boolean().default(false).describe('Add subscriptions in a trial (status trialing).'),
-  includePastDue: z
-    .boolean()
-    .default(false)
-    .describe('Add subscriptions whose latest payment failed but that are not canceled yet (status past_due).'),
+  includePastDue: z.boolean().default(false).describe('Add subscriptions whose latest payment failed but that are not canceled yet (status past_due).'),
 });
 
 const newSubscriptionsQuery = z.strictObject({

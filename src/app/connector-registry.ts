@@ -42,7 +42,9 @@ export function createConnectorRegistry(cwd = process.cwd()): ConnectorRegistry 
         // not installed there
       }
     }
-    throw new ConfigError(`package "${name}" is listed in settings.connectors but is not installed; run \`npm install ${name}\` next to the config folder (looked in ${places.join(', ')})`);
+    throw new ConfigError(
+      `package "${name}" is listed in settings.connectors but is not installed; run \`npm install ${name}\` next to the config folder (looked in ${places.join(', ')})`,
+    );
   };
 
   const loadPackage = async (name: string, configDir: string | undefined): Promise<Connector> => {
@@ -50,7 +52,8 @@ export function createConnectorRegistry(cwd = process.cwd()): ConnectorRegistry 
     const missing = missingParts(mod.default);
     if (missing.length > 0) throw new ConfigError(`package "${name}" exports no valid connector: its default export lacks ${missing.join(', ')}`);
     const connector = mod.default as Connector;
-    if (connector.type !== name) throw new ConfigError(`package "${name}" exports a connector of type "${connector.type}"; a packaged connector's type must be its package name`);
+    if (connector.type !== name)
+      throw new ConfigError(`package "${name}" exports a connector of type "${connector.type}"; a packaged connector's type must be its package name`);
     return connector;
   };
 

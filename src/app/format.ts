@@ -39,7 +39,9 @@ type Band = { min?: number; max?: number; warnMin?: number; warnMax?: number };
 export function formatBand(band: Band | undefined): string {
   if (!band) return '';
   const edges = (low: number | undefined, high: number | undefined) =>
-    [low === undefined ? undefined : `< ${numberFormat.format(low)}`, high === undefined ? undefined : `> ${numberFormat.format(high)}`].filter(Boolean).join(' or ');
+    [low === undefined ? undefined : `< ${numberFormat.format(low)}`, high === undefined ? undefined : `> ${numberFormat.format(high)}`]
+      .filter(Boolean)
+      .join(' or ');
   const warn = edges(band.warnMin, band.warnMax);
   const critical = edges(band.min, band.max);
   return [warn && `warn ${warn}`, critical && `critical ${critical}`].filter(Boolean).join(' · ');
@@ -58,7 +60,11 @@ export function formatRange(band: Band | undefined): string {
 
 /** What the period a KPI is judged on (or the other one shown beside it) is called: "last month", "month to date". */
 export function periodRole(interval: Interval, role: 'closed' | 'current'): string {
-  const names = { day: ['yesterday', 'today'], week: ['last week', 'week to date'], month: ['last month', 'month to date'], quarter: ['last quarter', 'quarter to date'] } as const;
+  const names = {
+    day: ['yesterday', 'today'],
+    week: ['last week', 'week to date'],
+    month: ['last month', 'month to date'],
+    quarter: ['last quarter', 'quarter to date'],
+  } as const;
   return names[interval][role === 'closed' ? 0 : 1];
 }
-

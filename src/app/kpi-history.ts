@@ -59,7 +59,11 @@ export interface HistoryQuery {
 }
 
 /** The range asked for, or the default one (the last HISTORY_PERIODS periods, the current one included); an error text for a bad date. */
-export function historyBounds(kpi: Pick<LoadedKpi, 'interval' | 'timezone'>, query: HistoryQuery, now: Date): { bounds: PeriodBounds; isDefault: boolean } | string {
+export function historyBounds(
+  kpi: Pick<LoadedKpi, 'interval' | 'timezone'>,
+  query: HistoryQuery,
+  now: Date,
+): { bounds: PeriodBounds; isDefault: boolean } | string {
   if (query.from !== undefined || query.to !== undefined) {
     const bounds = periodBounds(kpi, query.from, query.to);
     if (typeof bounds === 'string') return bounds;
@@ -90,7 +94,12 @@ function transitionView(t: HealthTransition, kpi: Pick<LoadedKpi, 'interval' | '
 }
 
 /** Reads a KPI's history; a string is what is wrong with the query's dates. */
-export async function kpiHistory(kpi: LoadedKpi, store: Pick<Store, 'listDatapoints' | 'listTransitions'>, query: HistoryQuery, now: Date): Promise<HistoryView | string> {
+export async function kpiHistory(
+  kpi: LoadedKpi,
+  store: Pick<Store, 'listDatapoints' | 'listTransitions'>,
+  query: HistoryQuery,
+  now: Date,
+): Promise<HistoryView | string> {
   const range = historyBounds(kpi, query, now);
   if (typeof range === 'string') return range;
   const { bounds, isDefault } = range;

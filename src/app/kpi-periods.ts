@@ -27,7 +27,13 @@ export async function shownPeriods(kpi: LoadedKpi, store: Pick<Store, 'listDatap
   const points = await store.listDatapoints(kpi.id, { from: closedStart, to: current.end });
   const at = (start: string, role: 'closed' | 'current'): ShownPeriod => {
     const point = points.find((p) => Date.parse(p.period) === Date.parse(start));
-    return { role, roleLabel: periodRole(kpi.interval, role), label: formatPeriod(start, kpi.interval, kpi.timezone), period: start, ...(point ? { point } : {}) };
+    return {
+      role,
+      roleLabel: periodRole(kpi.interval, role),
+      label: formatPeriod(start, kpi.interval, kpi.timezone),
+      period: start,
+      ...(point ? { point } : {}),
+    };
   };
   const closed = at(closedStart, 'closed');
   const open = at(current.start, 'current');

@@ -29,7 +29,8 @@ export function storeTarget(config: Pick<AppConfig, 'catalog' | 'options'>, env:
   const settings = config.catalog.settings.store;
   const url = env.DATABASE_URL || settings?.url;
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL / settings.store.url must be a postgres:// URL (SQLite is chosen with settings.store.path or --db)');
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new ConfigError('DATABASE_URL / settings.store.url must be a postgres:// URL (SQLite is chosen with settings.store.path or --db)');
     if (config.options.db) throw new ConfigError('--db names a SQLite file, but DATABASE_URL / settings.store.url selects Postgres; use one of them');
     return {
       kind: 'postgres',

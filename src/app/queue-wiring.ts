@@ -27,9 +27,15 @@ export interface QueueWiring {
  * waits for it, checks it, and starts the runtime. Data lives in Postgres: Redis holds
  * only BullMQ's keys, the leases and the locks.
  */
-export function wireQueueMode(config: AppConfig, options: { role: QueueRole; redisUrl: string; settings?: Partial<QueueSettings> }, readiness: ReadinessProbe): QueueWiring {
+export function wireQueueMode(
+  config: AppConfig,
+  options: { role: QueueRole; redisUrl: string; settings?: Partial<QueueSettings> },
+  readiness: ReadinessProbe,
+): QueueWiring {
   if (storeTarget(config).kind !== 'postgres') {
-    throw new ConfigError('queue mode keeps its data in Postgres: set DATABASE_URL (or settings.store.url) to a postgres:// URL; SQLite is for embedded mode only');
+    throw new ConfigError(
+      'queue mode keeps its data in Postgres: set DATABASE_URL (or settings.store.url) to a postgres:// URL; SQLite is for embedded mode only',
+    );
   }
   const { logger } = config;
   const settings = queueSettingsFor(config.catalog, { prefix: process.env.KPI_SYNC_REDIS_PREFIX || DEFAULT_PREFIX, ...options.settings });
@@ -44,7 +50,13 @@ export function wireQueueMode(config: AppConfig, options: { role: QueueRole; red
       logger.info({ redis: redactRedisUrl(options.redisUrl), redisVersion: version, prefix: settings.prefix }, `redis ${version} ready`);
       readiness.ready('redis', () => redis.ping());
       const tally = new SyncTally(logger, (result) => describeSync(result, app.catalog));
-      const runtime = new QueueRuntime({ role: options.role, redis, settings: { ...settings, shutdownTimeoutMs: app.catalog.settings.shutdownTimeout }, host: app, events: { synced: (result) => tally.add(result) } });
+      const runtime = new QueueRuntime({
+        role: options.role,
+        redis,
+        settings: { ...settings, shutdownTimeoutMs: app.catalog.settings.shutdownTimeout },
+        host: app,
+        events: { synced: (result) => tally.add(result) },
+      });
       const schedulers = runtime.schedulersCheck();
       if (schedulers) readiness.ready('schedulers', schedulers);
       return { runtime, closers: [async () => tally.stop()] };

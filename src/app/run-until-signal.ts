@@ -70,7 +70,10 @@ export async function runUntilSignal(lifecycle: Lifecycle): Promise<number> {
         const diff = await current.runtime.reload(catalog);
         logger.info({ kpis: catalog.kpis.size, ...summarize(diff) }, 'config reloaded');
       } catch (err) {
-        logger.error({ error: current.app.redactor.scrub(String(err)) }, 'config reload rejected: its schedules could not be put in force; the running ones stay');
+        logger.error(
+          { error: current.app.redactor.scrub(String(err)) },
+          'config reload rejected: its schedules could not be put in force; the running ones stay',
+        );
       }
     } while (reloadAgain);
   };
@@ -129,7 +132,10 @@ async function closeAll(booted: Booted | undefined, lifecycle: Lifecycle, deadli
   if (booted) {
     const outcome = await booted.runtime.stop(deadlineMs);
     if (!outcome.finished) {
-      lifecycle.logger.warn({ aborted: outcome.aborted }, `in-flight syncs did not finish within ${deadlineMs} ms; aborted and recorded as KS_ERR_ABORTED (the next run retries)`);
+      lifecycle.logger.warn(
+        { aborted: outcome.aborted },
+        `in-flight syncs did not finish within ${deadlineMs} ms; aborted and recorded as KS_ERR_ABORTED (the next run retries)`,
+      );
     }
   }
   await Promise.allSettled([...(booted?.closers ?? []).map((close) => close()), ...(lifecycle.servers ?? []).map((server) => server.close())]);

@@ -32,7 +32,11 @@ export interface ServeOptions {
  * within the deadline. Resolves with the exit code.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  const config = await loadAppConfig(options.globals, { logTo: 'stdout', checkCatalog: assertSchedulable, ...(options.connectors ? { connectors: options.connectors } : {}) });
+  const config = await loadAppConfig(options.globals, {
+    logTo: 'stdout',
+    checkCatalog: assertSchedulable,
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+  });
   const { logger } = config;
   let app: App | undefined;
   const getCatalog = () => app?.catalog ?? config.catalog;
@@ -69,7 +73,11 @@ export async function serve(options: ServeOptions): Promise<number> {
       readiness.ready('store', () => store.listRuns({ limit: 1 }));
       if (queue) {
         const parts = await queue.boot(opened, signal, readiness);
-        return { app: opened, ...parts, describe: (diff) => started(opened, diff, `queue mode (role ${options.queue!.role})`, { mode: 'queue', role: options.queue!.role }) };
+        return {
+          app: opened,
+          ...parts,
+          describe: (diff) => started(opened, diff, `queue mode (role ${options.queue!.role})`, { mode: 'queue', role: options.queue!.role }),
+        };
       }
       const runtime = new EmbeddedRuntime({
         host: opened,

@@ -12,9 +12,12 @@ export function describeSync(result: SyncResult, catalog: Catalog): string {
     parts.push(`${result.run.status}: ${result.run.error?.message ?? ''}`);
   } else if (judged && kpi) {
     const role = kpi.evaluation.period === 'closed' && result.judgedPeriod ? ` (${periodRole(kpi.interval, 'closed')})` : '';
-    parts.push(`${formatPeriod(judged.period, kpi.interval, kpi.timezone)}${role} = ${formatValue(judged.value, kpi.unit)}${judged.approximate ? ' (approx.)' : ''}`);
+    parts.push(
+      `${formatPeriod(judged.period, kpi.interval, kpi.timezone)}${role} = ${formatValue(judged.value, kpi.unit)}${judged.approximate ? ' (approx.)' : ''}`,
+    );
     if (result.health) parts.push(`health ${result.health.state}`);
-    if (beside && result.judgedPeriod) parts.push(`${periodRole(kpi.interval, kpi.evaluation.period === 'closed' ? 'current' : 'closed')} ${formatValue(beside.value, kpi.unit)}`);
+    if (beside && result.judgedPeriod)
+      parts.push(`${periodRole(kpi.interval, kpi.evaluation.period === 'closed' ? 'current' : 'closed')} ${formatValue(beside.value, kpi.unit)}`);
   } else {
     parts.push('no value for the current period');
   }
@@ -22,7 +25,6 @@ export function describeSync(result: SyncResult, catalog: Catalog): string {
   for (const p of result.progress) parts.push(`KR ${p.kr} ${formatPercent(p.progress)} (${p.track.replace('_', ' ')})`);
   return parts.join(' · ');
 }
-
 
 /**
  * The datapoint of the period the sync judged, and the other one it read beside it (a

@@ -18,7 +18,9 @@ export function parseOutputFormat(value: string): OutputFormat {
 
 /** `-o, --output <format>` (default `table`), for `.addOption()`; a bad value is a usage error naming the choices. */
 export function outputOption(): Option {
-  return new Option('-o, --output <format>', `${OUTPUT_FORMATS.join(' or ')}: json prints one JSON document on stdout`).argParser(parseOutputFormat).default('table');
+  return new Option('-o, --output <format>', `${OUTPUT_FORMATS.join(' or ')}: json prints one JSON document on stdout`)
+    .argParser(parseOutputFormat)
+    .default('table');
 }
 
 /** Every string in a document (keys too) with the secrets scrubbed; numbers and the JSON around them untouched. */

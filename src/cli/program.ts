@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .option('-c, --config <dir>', 'config folder (default: $KPI_SYNC_CONFIG or config/examples)')
     .option('--db <file>', 'SQLite store file (default: $KPI_SYNC_DB or settings.store.path or ./data/kpi-sync.db)')
     .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')
-    .option('--json', 'JSON log lines even on a terminal (for JSON output on stdout, see a command\'s --output json)');
+    .option('--json', "JSON log lines even on a terminal (for JSON output on stdout, see a command's --output json)");
 
   registerValidate(program);
   registerSchema(program);

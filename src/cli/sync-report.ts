@@ -26,7 +26,13 @@ export interface SyncResultView {
 }
 
 function periodView(kpi: LoadedKpi, role: 'closed' | 'current', period: string, point: Datapoint | undefined): PeriodView {
-  return { role, roleLabel: periodRole(kpi.interval, role), label: formatPeriod(period, kpi.interval, kpi.timezone), period, point: point ? pointView(point, kpi) : null };
+  return {
+    role,
+    roleLabel: periodRole(kpi.interval, role),
+    label: formatPeriod(period, kpi.interval, kpi.timezone),
+    period,
+    point: point ? pointView(point, kpi) : null,
+  };
 }
 
 export function syncResultView(result: SyncResult, catalog: Catalog): SyncResultView {
@@ -36,7 +42,13 @@ export function syncResultView(result: SyncResult, catalog: Catalog): SyncResult
   const besideRole = judgedRole === 'closed' ? 'current' : 'closed';
   const judgedPeriod = result.judgedPeriod ?? judged?.period;
   // The period beside the judged one is the next (a closed month's month to date) or the previous one.
-  const besidePeriod = beside?.period ?? (judgedPeriod === undefined ? undefined : judgedRole === 'closed' ? periodEnd(judgedPeriod, kpi.interval, kpi.timezone) : previousPeriod(judgedPeriod, kpi.interval, kpi.timezone));
+  const besidePeriod =
+    beside?.period ??
+    (judgedPeriod === undefined
+      ? undefined
+      : judgedRole === 'closed'
+        ? periodEnd(judgedPeriod, kpi.interval, kpi.timezone)
+        : previousPeriod(judgedPeriod, kpi.interval, kpi.timezone));
   return {
     kpi: kpi.id,
     name: kpi.name,
@@ -69,7 +81,11 @@ export function syncTable(results: SyncResult[], catalog: Catalog): string {
       beside ? `${besideRole}: ${formatValue(beside.value, kpi.unit)}` : '',
       formatBand(kpi.health?.band),
       result.health?.state ?? '—',
-      result.run.status === 'ok' ? (result.run.rejected ? `ok, ${result.run.rejected} rejected` : 'ok') : `${result.run.status}: ${result.run.error?.message ?? ''}`.slice(0, 60),
+      result.run.status === 'ok'
+        ? result.run.rejected
+          ? `ok, ${result.run.rejected} rejected`
+          : 'ok'
+        : `${result.run.status}: ${result.run.error?.message ?? ''}`.slice(0, 60),
     ]);
   }
   const progress = results.flatMap((r) => r.progress);

@@ -18,7 +18,11 @@ export interface WithAppOptions {
  */
 export async function withApp<T>(command: Command, work: (app: App) => Promise<T>, options: WithAppOptions = {}): Promise<T> {
   // Loaded here, not at the top: `kpi-sync validate` and `--help` never open a store.
-  const [{ createApp }, { loadAppConfig }, { openStore }] = await Promise.all([import('../app/app.ts'), import('../app/app-config.ts'), import('../app/open-store.ts')]);
+  const [{ createApp }, { loadAppConfig }, { openStore }] = await Promise.all([
+    import('../app/app.ts'),
+    import('../app/app-config.ts'),
+    import('../app/open-store.ts'),
+  ]);
   const config = await loadAppConfig(command.optsWithGlobals<GlobalOptions>());
   const signal = AbortSignal.timeout(STORE_WAIT_MS);
   let store: Awaited<ReturnType<typeof openStore>>;
@@ -26,7 +30,11 @@ export async function withApp<T>(command: Command, work: (app: App) => Promise<T
     store = await openStore(config, { signal, ...(options.readonly ? { readonly: true } : {}) });
   } catch (error) {
     if (!signal.aborted) throw error;
-    throw new KsError('KS_ERR_STORE', `the store did not answer within ${STORE_WAIT_MS / 1000} s (DATABASE_URL is set, so this command reads and writes Postgres)`, { retryable: true });
+    throw new KsError(
+      'KS_ERR_STORE',
+      `the store did not answer within ${STORE_WAIT_MS / 1000} s (DATABASE_URL is set, so this command reads and writes Postgres)`,
+      { retryable: true },
+    );
   }
   const app = createApp(config, { store });
   try {

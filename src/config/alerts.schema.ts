@@ -46,7 +46,9 @@ export const alertsSchema = z.strictObject({
         .int()
         .min(100)
         .default(300_000)
-        .describe('How long an attempt may be in flight: a process that died mid-attempt has it tried again after this (receivers deduplicate on the event id).'),
+        .describe(
+          'How long an attempt may be in flight: a process that died mid-attempt has it tried again after this (receivers deduplicate on the event id).',
+        ),
     })
     .default({ maxAge: '24h', baseDelayMs: 5_000, maxDelayMs: 900_000, leaseMs: 300_000 }),
 });

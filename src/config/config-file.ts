@@ -73,7 +73,10 @@ export async function loadConfigFile(file: string, options: ConfigFileOptions): 
 
   const source = parseYamlSource(file, text);
   result.source = source;
-  for (const [list, severity] of [[source.doc.errors, 'error'], [source.doc.warnings, 'warning']] as const) {
+  for (const [list, severity] of [
+    [source.doc.errors, 'error'],
+    [source.doc.warnings, 'warning'],
+  ] as const) {
     for (const problem of list) {
       const start = problem.linePos?.[0];
       const position = start ? { line: start.line, column: start.col } : positionOfOffset(source, problem.pos[0]);

@@ -10,7 +10,11 @@ export type { Evaluation } from './catalog.ts';
  * often enough to be judged as they go. `evaluate:` in the config overrides this.
  * Formulas follow their inputs: closed when any input is.
  */
-export function resolveEvaluations(kpis: ReadonlyMap<string, LoadedKpi>, connections: ReadonlyMap<string, LoadedConnection>, formulaOrder: readonly string[]): Map<string, Evaluation> {
+export function resolveEvaluations(
+  kpis: ReadonlyMap<string, LoadedKpi>,
+  connections: ReadonlyMap<string, LoadedConnection>,
+  formulaOrder: readonly string[],
+): Map<string, Evaluation> {
   const resolved = new Map<string, Evaluation>();
   const ordered = [...[...kpis.values()].filter((k) => !k.formula).map((k) => k.id), ...formulaOrder];
   for (const id of ordered) {

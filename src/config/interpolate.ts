@@ -42,8 +42,7 @@ export async function interpolate(source: YamlSource, options: InterpolationOpti
     if (isMap(node)) for (const pair of node.items as Pair<unknown, unknown>[]) collect(pair.value, [...at, keyName(pair.key)]);
     else if (isSeq(node)) {
       for (const [index, item] of node.items.entries()) collect(item, [...at, index]);
-    }
-    else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) scalars.push({ node: node as Scalar<string>, path: at });
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) scalars.push({ node: node as Scalar<string>, path: at });
   };
   collect(source.doc.contents, []);
 

@@ -23,7 +23,10 @@ function prefixRefs(node: unknown, prefix: string): unknown {
   if (!isObject(node)) return node;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/') ? `#/$defs/${prefix}${value.slice('#/$defs/'.length)}` : prefixRefs(value, prefix);
+    out[key] =
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
+        ? `#/$defs/${prefix}${value.slice('#/$defs/'.length)}`
+        : prefixRefs(value, prefix);
   }
   return out;
 }
@@ -56,7 +59,7 @@ export function configJsonSchema(connectors: readonly Connector[]): JsonObject {
     $schema: DRAFT_2020_12,
     $id: CONFIG_SCHEMA_ID,
     title: 'kpi-sync config file',
-    description: 'One YAML file of a kpi-sync config folder; the folder\'s files are merged.',
+    description: "One YAML file of a kpi-sync config folder; the folder's files are merged.",
     ...root,
   };
   if (Object.keys(defs).length > 0) schema.$defs = defs;

@@ -67,7 +67,15 @@ export async function listConfigFiles(dir: string): Promise<string[]> {
   for (const entry of entries) {
     if (entry.name.startsWith('.') || !CONFIG_FILE.test(entry.name)) continue;
     const file = path.join(dir, entry.name);
-    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(file).then((s) => s.isFile(), () => false)))) files.push(file);
+    if (
+      entry.isFile() ||
+      (entry.isSymbolicLink() &&
+        (await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        )))
+    )
+      files.push(file);
   }
   if (files.length === 0) throw folderError(dir, 'no *.yaml or *.yml files in the config folder');
   return files.sort();
@@ -82,7 +90,8 @@ function checkAlerts(merged: MergedConfig): ConfigIssue[] {
   const source = origin.source!;
   const names = new Set<string>();
   alerts.destinations.forEach((destination, index) => {
-    if (names.has(destination.name)) issues.push(issueAt(source, ['alerts', 'destinations', index, 'name'], `duplicate destination name "${destination.name}"`));
+    if (names.has(destination.name))
+      issues.push(issueAt(source, ['alerts', 'destinations', index, 'name'], `duplicate destination name "${destination.name}"`));
     names.add(destination.name);
   });
   const routes = new Set<string>();
@@ -91,11 +100,18 @@ function checkAlerts(merged: MergedConfig): ConfigIssue[] {
     routes.add(route.name);
     route.destinations.forEach((name, at) => {
       if (!names.has(name)) {
-        issues.push(issueAt(source, ['alerts', 'routes', index, 'destinations', at], `unknown destination "${name}"${didYouMean(name, names)}; known: ${[...names].join(', ') || 'none'}`));
+        issues.push(
+          issueAt(
+            source,
+            ['alerts', 'routes', index, 'destinations', at],
+            `unknown destination "${name}"${didYouMean(name, names)}; known: ${[...names].join(', ') || 'none'}`,
+          ),
+        );
       }
     });
     route.match.kpis?.forEach((kpi, at) => {
-      if (!merged.known.kpis.has(kpi)) issues.push(issueAt(source, ['alerts', 'routes', index, 'match', 'kpis', at], `unknown KPI "${kpi}"${didYouMean(kpi, merged.known.kpis)}`));
+      if (!merged.known.kpis.has(kpi))
+        issues.push(issueAt(source, ['alerts', 'routes', index, 'match', 'kpis', at], `unknown KPI "${kpi}"${didYouMean(kpi, merged.known.kpis)}`));
     });
   });
   return issues;
@@ -117,7 +133,10 @@ function loadTargets(results: readonly ConfigFileResult[], merged: MergedConfig)
       const at = ['targets', index, 'name'];
       const first = seen.get(parsed.data.name);
       if (first) issues.push(issueAt(result.source!, at, `duplicate target name "${parsed.data.name}": already defined in ${first}`));
-      else if (destinations.has(parsed.data.name)) issues.push(issueAt(result.source!, at, `"${parsed.data.name}" is also an alert destination name; outbox entries find their receiver by name, so use another`));
+      else if (destinations.has(parsed.data.name))
+        issues.push(
+          issueAt(result.source!, at, `"${parsed.data.name}" is also an alert destination name; outbox entries find their receiver by name, so use another`),
+        );
       else {
         seen.set(parsed.data.name, result.file);
         targets.push(parsed.data);
@@ -128,7 +147,9 @@ function loadTargets(results: readonly ConfigFileResult[], merged: MergedConfig)
   for (const { value: kr, origin, path: at } of merged.krs) {
     kr.push?.forEach((push, index) => {
       if (!seen.has(push.target) && origin.source) {
-        issues.push(issueAt(origin.source, [...at, 'push', index, 'target'], `unknown target "${push.target}"${didYouMean(push.target, new Set(seen.keys()))}`));
+        issues.push(
+          issueAt(origin.source, [...at, 'push', index, 'target'], `unknown target "${push.target}"${didYouMean(push.target, new Set(seen.keys()))}`),
+        );
       }
     });
   }
@@ -142,7 +163,14 @@ function checkQueueSettings(merged: MergedConfig): ConfigIssue[] {
   if (!source) return [];
   return Object.keys(limits)
     .filter((key) => key !== 'default' && !merged.known.connections.has(key))
-    .map((key) => issueAt(source, ['settings', 'queue', 'connections', key], `unknown connection "${key}"; use a connection id or "default"${didYouMean(key, merged.known.connections)}`, { atKey: true }));
+    .map((key) =>
+      issueAt(
+        source,
+        ['settings', 'queue', 'connections', key],
+        `unknown connection "${key}"; use a connection id or "default"${didYouMean(key, merged.known.connections)}`,
+        { atKey: true },
+      ),
+    );
 }
 
 function checkObjectives(merged: MergedConfig): ConfigIssue[] {
@@ -173,7 +201,13 @@ function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssu
   const order = (file: string) => files.indexOf(file);
   return issues
     .map((issue, index) => ({ issue, index }))
-    .sort((a, b) => order(a.issue.file) - order(b.issue.file) || (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        order(a.issue.file) - order(b.issue.file) ||
+        (a.issue.line ?? 0) - (b.issue.line ?? 0) ||
+        (a.issue.column ?? 0) - (b.issue.column ?? 0) ||
+        a.index - b.index,
+    )
     .map(({ issue }) => issue);
 }
 
@@ -195,10 +229,22 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
   const formulas = checkFormulas(merged.kpis, merged.known.kpis);
   const targets = loadTargets(results, merged);
   const alertSecrets = merged.alerts ? collectSecrets(alertsSchema, merged.alerts.value).map((found) => found.value) : [];
-  const secrets = [...new Set([...results.flatMap((result) => result.secrets), ...connections.secrets, ...queries.secrets, ...alertSecrets, ...targets.secrets])];
+  const secrets = [
+    ...new Set([...results.flatMap((result) => result.secrets), ...connections.secrets, ...queries.secrets, ...alertSecrets, ...targets.secrets]),
+  ];
   const issues = sortIssues(
     scrub(
-      [...results.flatMap((result) => result.issues), ...merged.issues, ...connections.issues, ...queries.issues, ...formulas.issues, ...checkObjectives(merged), ...checkAlerts(merged), ...checkQueueSettings(merged), ...targets.issues],
+      [
+        ...results.flatMap((result) => result.issues),
+        ...merged.issues,
+        ...connections.issues,
+        ...queries.issues,
+        ...formulas.issues,
+        ...checkObjectives(merged),
+        ...checkAlerts(merged),
+        ...checkQueueSettings(merged),
+        ...targets.issues,
+      ],
       secrets,
     ),
     files,
@@ -222,7 +268,10 @@ export async function loadCatalog(dir: string, options: LoadOptions): Promise<Ca
     if (!kpi.source) continue;
     const inherited = connections.loaded.get(kpi.source.connection)?.quality;
     const minRows = kpi.quality?.minRows ?? inherited?.minRows;
-    kpi.gate = { maxRejectedPercent: kpi.quality?.maxRejectedPercent ?? inherited?.maxRejectedPercent ?? DEFAULT_MAX_REJECTED_PERCENT, ...(minRows === undefined ? {} : { minRows }) };
+    kpi.gate = {
+      maxRejectedPercent: kpi.quality?.maxRejectedPercent ?? inherited?.maxRejectedPercent ?? DEFAULT_MAX_REJECTED_PERCENT,
+      ...(minRows === undefined ? {} : { minRows }),
+    };
   }
   const objectives = merged.objectives.map((entry) => entry.value);
   const krs = new Map<string, { kr: KrConfig; objective: ObjectiveConfig }>();

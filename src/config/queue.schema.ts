@@ -17,9 +17,24 @@ export const queueSettingsSchema = z.strictObject({
     .max(1000)
     .optional()
     .describe('Syncs one worker process runs at once (default: settings.concurrency); `kpi-sync worker --concurrency` overrides it.'),
-  attempts: z.int().min(1).max(50).default(5).describe('Attempts per sync job; only retryable failures (transient, network, rate limit, store) use more than one.'),
-  backoffMs: z.int().min(100).max(3_600_000).default(5_000).describe('First retry delay in ms; doubles per attempt with full jitter, at most 15 min, never sooner than Retry-After.'),
-  lockDurationMs: z.int().min(5_000).max(600_000).default(30_000).describe('A worker that stops renewing its job lock for this long has stalled; the job is re-run elsewhere.'),
+  attempts: z
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe('Attempts per sync job; only retryable failures (transient, network, rate limit, store) use more than one.'),
+  backoffMs: z
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(5_000)
+    .describe('First retry delay in ms; doubles per attempt with full jitter, at most 15 min, never sooner than Retry-After.'),
+  lockDurationMs: z
+    .int()
+    .min(5_000)
+    .max(600_000)
+    .default(30_000)
+    .describe('A worker that stops renewing its job lock for this long has stalled; the job is re-run elsewhere.'),
   stalledIntervalMs: z.int().min(1_000).max(600_000).default(30_000).describe('How often workers look for stalled jobs.'),
   connections: z
     .record(z.string(), connectionLimitsSchema)

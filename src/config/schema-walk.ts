@@ -90,7 +90,12 @@ export function keysAt(schema: Schema, path: ConfigPath): string[] {
 }
 
 /** Every non-empty string found under a `secret()` field of `schema` in `value`, with its path. */
-export function collectSecrets(schema: Schema, value: unknown, at: ConfigPath = [], out: { path: ConfigPath; value: string }[] = []): { path: ConfigPath; value: string }[] {
+export function collectSecrets(
+  schema: Schema,
+  value: unknown,
+  at: ConfigPath = [],
+  out: { path: ConfigPath; value: string }[] = [],
+): { path: ConfigPath; value: string }[] {
   const { base, layers } = unwrap(schema);
   if (layers.some(isSecret)) {
     if (typeof value === 'string' && value !== '') out.push({ path: at, value });

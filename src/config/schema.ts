@@ -28,9 +28,12 @@ export const bandSchema = z
       ctx.addIssue({ code: 'custom', message: 'a band needs at least one of min, max, warnMin, warnMax' });
     }
     if (min !== undefined && max !== undefined && min > max) ctx.addIssue({ code: 'custom', message: `min (${min}) is above max (${max})` });
-    if (warnMin !== undefined && min !== undefined && warnMin < min) ctx.addIssue({ code: 'custom', path: ['warnMin'], message: `warnMin (${warnMin}) must be at or above min (${min})` });
-    if (warnMax !== undefined && max !== undefined && warnMax > max) ctx.addIssue({ code: 'custom', path: ['warnMax'], message: `warnMax (${warnMax}) must be at or below max (${max})` });
-    if (warnMin !== undefined && warnMax !== undefined && warnMin > warnMax) ctx.addIssue({ code: 'custom', path: ['warnMin'], message: `warnMin (${warnMin}) is above warnMax (${warnMax})` });
+    if (warnMin !== undefined && min !== undefined && warnMin < min)
+      ctx.addIssue({ code: 'custom', path: ['warnMin'], message: `warnMin (${warnMin}) must be at or above min (${min})` });
+    if (warnMax !== undefined && max !== undefined && warnMax > max)
+      ctx.addIssue({ code: 'custom', path: ['warnMax'], message: `warnMax (${warnMax}) must be at or below max (${max})` });
+    if (warnMin !== undefined && warnMax !== undefined && warnMin > warnMax)
+      ctx.addIssue({ code: 'custom', path: ['warnMin'], message: `warnMin (${warnMin}) is above warnMax (${warnMax})` });
   });
 
 export const healthSchema = z.strictObject({
@@ -136,11 +139,14 @@ export const krSchema = z
       if (kr.start === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: `an ${kr.direction} KR needs a start value` });
       if (kr.target === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: `an ${kr.direction} KR needs a target value` });
       if (kr.start !== undefined && kr.target !== undefined) {
-        if (kr.direction === 'increase' && kr.target <= kr.start) ctx.addIssue({ code: 'custom', path: ['target'], message: `an increase KR needs target (${kr.target}) above start (${kr.start})` });
-        if (kr.direction === 'decrease' && kr.target >= kr.start) ctx.addIssue({ code: 'custom', path: ['target'], message: `a decrease KR needs target (${kr.target}) below start (${kr.start})` });
+        if (kr.direction === 'increase' && kr.target <= kr.start)
+          ctx.addIssue({ code: 'custom', path: ['target'], message: `an increase KR needs target (${kr.target}) above start (${kr.start})` });
+        if (kr.direction === 'decrease' && kr.target >= kr.start)
+          ctx.addIssue({ code: 'custom', path: ['target'], message: `a decrease KR needs target (${kr.target}) below start (${kr.start})` });
       }
     }
-    if (kr.dueDate <= kr.startDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: `dueDate (${kr.dueDate}) must be after startDate (${kr.startDate})` });
+    if (kr.dueDate <= kr.startDate)
+      ctx.addIssue({ code: 'custom', path: ['dueDate'], message: `dueDate (${kr.dueDate}) must be after startDate (${kr.startDate})` });
   });
 
 export const objectiveSchema = z.strictObject({
@@ -162,8 +168,9 @@ export const settingsSchema = z.strictObject({
   store: z
     .strictObject({
       path: z.string().default('./data/kpi-sync.db').describe('SQLite file (embedded mode without a Postgres URL), relative to the working directory.'),
-      url: secret('postgres://user:password@host:5432/db — selects Postgres (required in queue mode); DATABASE_URL overrides it. Use ${ENV_VAR} for the password.')
-        .optional(),
+      url: secret(
+        'postgres://user:password@host:5432/db — selects Postgres (required in queue mode); DATABASE_URL overrides it. Use ${ENV_VAR} for the password.',
+      ).optional(),
       poolSize: z.int().min(1).max(1000).optional().describe('Postgres connections this process keeps (default 10).'),
       statementTimeoutMs: z.int().min(100).optional().describe('Postgres statement timeout, ms (default 30000).'),
     })

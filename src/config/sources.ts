@@ -23,7 +23,13 @@ export interface SourceCheck<T> {
  * Validates `value` (found at `at` in `origin`) with a connector's schema. Issue values
  * are hidden under `secret()` fields and wherever an interpolation happened.
  */
-async function validateWith(schema: z.ZodType, value: unknown, origin: ConfigFileResult, at: ConfigPath, check: SourceCheck<unknown>): Promise<{ ok: true; data: unknown } | { ok: false }> {
+async function validateWith(
+  schema: z.ZodType,
+  value: unknown,
+  origin: ConfigFileResult,
+  at: ConfigPath,
+  check: SourceCheck<unknown>,
+): Promise<{ ok: true; data: unknown } | { ok: false }> {
   for (const found of collectSecrets(schema, value, at)) {
     // A reference that failed to resolve is the config's own text, not a credential.
     if (!isUnresolvedAt(origin, found.path)) check.secrets.push(found.value);
@@ -87,7 +93,15 @@ export async function loadConnections(
     }
     const result = await validateWith(connector.connectionSchema, settings, origin, at, check as SourceCheck<unknown>);
     if (!result.ok) continue;
-    check.loaded.set(id, { id, type, settings: result.data, connector, file: origin.file, baseDir: path.resolve(path.dirname(origin.file)), ...(quality ? { quality } : {}) });
+    check.loaded.set(id, {
+      id,
+      type,
+      settings: result.data,
+      connector,
+      file: origin.file,
+      baseDir: path.resolve(path.dirname(origin.file)),
+      ...(quality ? { quality } : {}),
+    });
   }
   return check;
 }
@@ -108,7 +122,9 @@ export async function checkKpiQueries(
     const name = kpi.source.connection;
     if (!knownConnections.has(name)) {
       if (origin.source) {
-        const hint = didYouMean(name, knownConnections) || (knownConnections.size > 0 ? `; defined connections: ${[...knownConnections].join(', ')}` : '; no connections are defined');
+        const hint =
+          didYouMean(name, knownConnections) ||
+          (knownConnections.size > 0 ? `; defined connections: ${[...knownConnections].join(', ')}` : '; no connections are defined');
         check.issues.push(issueAt(origin.source, [...at, 'source', 'connection'], `unknown connection "${name}"${hint}`));
       }
       continue;

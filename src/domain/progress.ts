@@ -93,5 +93,5 @@ function trackOf(progress: number, expected: number): TrackState {
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : Math.min(x , 1);
+  return x < 0 ? 0 : Math.min(x, 1);
 }

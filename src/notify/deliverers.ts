@@ -14,7 +14,10 @@ import type { TargetConfig } from './targets/target-schemas.ts';
  * HTTP). Outbox entries find their receiver by name; every receiver sends through
  * the SDK's HTTP client (src/notify/send.ts).
  */
-export function createDeliverers(config: { destinations: readonly DestinationConfig[]; targets: readonly TargetConfig[] }, options: DestinationOptions = {}): Map<string, Deliverer> {
+export function createDeliverers(
+  config: { destinations: readonly DestinationConfig[]; targets: readonly TargetConfig[] },
+  options: DestinationOptions = {},
+): Map<string, Deliverer> {
   const deliverers = new Map<string, Deliverer>();
   for (const destination of config.destinations.map((c) => createDestination(c, options))) {
     deliverers.set(destination.name, { name: destination.name, deliver: (payload, attempt) => destination.deliver(payload as AlertEvent, attempt) });

@@ -121,7 +121,11 @@ export class Dispatcher {
     }
     const age = now.getTime() - Date.parse(entry.createdAt);
     if (age > this.policy.maxAgeMs) {
-      await store.updateOutbox({ ...entry, status: 'dead', lastError: `${entry.lastError ? `${entry.lastError}; ` : ''}not delivered within ${Math.round(this.policy.maxAgeMs / 60_000)} min` });
+      await store.updateOutbox({
+        ...entry,
+        status: 'dead',
+        lastError: `${entry.lastError ? `${entry.lastError}; ` : ''}not delivered within ${Math.round(this.policy.maxAgeMs / 60_000)} min`,
+      });
       log.error({ attempts: entry.attempts }, 'outbox entry dead-lettered');
       return 'dead';
     }

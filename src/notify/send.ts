@@ -105,7 +105,12 @@ export function notResent(result: DeliveryResult): DeliveryResult {
 function classify(response: HttpResponse<string>, req: SendRequest): DeliveryResult {
   const context: RequestContext = { target: req.target, secrets: req.secrets, nowMs: req.now() };
   const result = classifyResponse(
-    { status: response.status, retryAfter: response.headers['retry-after'], location: response.headers.location, body: response.status >= 300 ? response.data : '' },
+    {
+      status: response.status,
+      retryAfter: response.headers['retry-after'],
+      location: response.headers.location,
+      body: response.status >= 300 ? response.data : '',
+    },
     context,
   );
   return withMethod(result, req.method);
@@ -119,8 +124,10 @@ function classify(response: HttpResponse<string>, req: SendRequest): DeliveryRes
 function failureResult(error: unknown, req: SendRequest): DeliveryResult {
   const context: RequestContext = { target: req.target, secrets: req.secrets, nowMs: req.now() };
   const code = error instanceof KsError ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
-  if (error instanceof KsError && code === 'ETIMEDOUT' && error.code === 'KS_ERR_TRANSIENT') return classifyFailure({ kind: 'timeout', timeoutMs: req.timeoutMs }, context);
-  if (error instanceof KsError && error.code === 'KS_ERR_NETWORK') return classifyFailure({ kind: 'network', code: typeof code === 'string' ? code : 'unknown' }, context);
+  if (error instanceof KsError && code === 'ETIMEDOUT' && error.code === 'KS_ERR_TRANSIENT')
+    return classifyFailure({ kind: 'timeout', timeoutMs: req.timeoutMs }, context);
+  if (error instanceof KsError && error.code === 'KS_ERR_NETWORK')
+    return classifyFailure({ kind: 'network', code: typeof code === 'string' ? code : 'unknown' }, context);
   if (error instanceof KsError && error.retryable) return { outcome: 'retry', error: capResponse(error.message) };
   const message = error instanceof Error ? error.message : String(error);
   return { outcome: 'failed', status: 0, response: capResponse(`POST ${req.target} → not sent: ${message}`) };

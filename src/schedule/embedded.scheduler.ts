@@ -164,7 +164,6 @@ export class EmbeddedScheduler {
   }
 }
 
-
 function tickKey(planned: Planned): string {
   return `${planned.expression} ${planned.timezone}`;
 }

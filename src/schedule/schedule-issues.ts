@@ -7,7 +7,10 @@ export function scheduleIssues(catalog: Catalog): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const kpi of catalog.kpis.values()) {
     if (kpi.schedule !== undefined && !cron.validate(scheduleOf(kpi))) {
-      const detail = cron.validateDetailed(kpi.schedule).errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      const detail = cron
+        .validateDetailed(kpi.schedule)
+        .errors.map((e) => `${e.field}: ${e.message}`)
+        .join('; ');
       issues.push({
         file: kpi.file,
         path: `kpis[${kpi.id}].schedule`,

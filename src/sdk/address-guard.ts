@@ -41,7 +41,9 @@ export interface AddressGuardOptions extends AddressGuardHooks {
 export class LinkLocalRefusedError extends ConfigError {
   constructor(host: string, address: string) {
     const what = host === address ? 'it is' : `it resolves to ${address},`;
-    super(`refused to connect to ${host}: ${what} a link-local / cloud-metadata address (${LINK_LOCAL_RANGES}); if that is intended, set ${ALLOW_LINK_LOCAL}: true in its settings`);
+    super(
+      `refused to connect to ${host}: ${what} a link-local / cloud-metadata address (${LINK_LOCAL_RANGES}); if that is intended, set ${ALLOW_LINK_LOCAL}: true in its settings`,
+    );
   }
 }
 

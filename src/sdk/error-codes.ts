@@ -13,12 +13,15 @@ export const ERROR_CODES = {
   KS_ERR_NETWORK: 'The host could not be reached (DNS failure, connection refused). Retried with backoff.',
   KS_ERR_BAD_RESPONSE: 'The source answered with a body that is not what its API documents (for example not JSON).',
   KS_ERR_SOURCE_READ: 'A file or URL could not be read (missing file, permission denied).',
-  KS_ERR_QUALITY: "A data quality gate refused the run (too many rejected rows, or too few used): nothing was stored, the previous values stay in force, and an alert names the counts and the first rejected lines. Not retried: fix the source or the connection's settings.",
+  KS_ERR_QUALITY:
+    "A data quality gate refused the run (too many rejected rows, or too few used): nothing was stored, the previous values stay in force, and an alert names the counts and the first rejected lines. Not retried: fix the source or the connection's settings.",
   KS_ERR_FORMULA: 'A formula KPI could not be evaluated for a period (missing input, division by zero).',
   KS_ERR_BUDGET: "The run was deferred because the connection's API budget is spent. Not a failure.",
-  KS_ERR_ABORTED: 'The sync was stopped by a shutdown at its deadline before it finished; nothing of it was written, and the next run (or another worker) tries again.',
+  KS_ERR_ABORTED:
+    'The sync was stopped by a shutdown at its deadline before it finished; nothing of it was written, and the next run (or another worker) tries again.',
   KS_ERR_USAGE: 'A command was given an unknown id or a bad argument; the message names it and suggests the closest known one. Not a bug.',
-  KS_ERR_INTERRUPTED: 'A worker died mid-sync (killed, crashed, out of memory) and another worker took its job over; the interrupted attempt is recorded with this code. The sync itself runs again.',
+  KS_ERR_INTERRUPTED:
+    'A worker died mid-sync (killed, crashed, out of memory) and another worker took its job over; the interrupted attempt is recorded with this code. The sync itself runs again.',
   KS_ERR_STORE: 'The store could not be read or written.',
   KS_ERR_INTERNAL: 'An unexpected error: a bug. Please report it with the log line.',
 } as const;

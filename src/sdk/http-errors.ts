@@ -1,13 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import {
-  AuthError,
-  BadResponseError,
-  type KsError,
-  PermissionError,
-  QueryError,
-  RateLimitedError,
-  TransientError,
-} from './errors.ts';
+import { AuthError, BadResponseError, type KsError, PermissionError, QueryError, RateLimitedError, TransientError } from './errors.ts';
 import { excerpt } from './http-redact.ts';
 import { isRecord } from './values.ts';
 
@@ -95,11 +87,9 @@ export function redirectTarget(location: string): string {
 /** A long Retry-After, surfaced so the scheduler retries later instead of blocking a worker. */
 export function rateLimitedError(req: RequestSummary, status: number | undefined, retryAfterMs: number): RateLimitedError {
   const what = status === undefined ? 'rate-limit budget spent' : describeStatus(status);
-  return new RateLimitedError(
-    `${req.method} ${req.target} → ${what}; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
-    retryAfterMs,
-    { cause: { method: req.method, target: req.target, status } satisfies HttpErrorCause },
-  );
+  return new RateLimitedError(`${req.method} ${req.target} → ${what}; retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs, {
+    cause: { method: req.method, target: req.target, status } satisfies HttpErrorCause,
+  });
 }
 
 export function timeoutError(req: RequestSummary, timeoutMs: number, attempts: number): TransientError {
@@ -175,7 +165,12 @@ function fromJson(data: unknown): string | undefined {
     parts.push(joined(Object.entries(data.errors).map(([field, msg]) => (typeof msg === 'string' ? `${field}: ${msg}` : undefined))));
   }
   if (joined(parts) === undefined && (typeof data.detail === 'string' || typeof data.title === 'string')) {
-    parts.push(joined([data.title, data.detail].map((m) => (typeof m === 'string' ? m : undefined)), ': '));
+    parts.push(
+      joined(
+        [data.title, data.detail].map((m) => (typeof m === 'string' ? m : undefined)),
+        ': ',
+      ),
+    );
   }
   return joined(parts);
 }

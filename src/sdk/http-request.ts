@@ -89,4 +89,3 @@ export function flattenHeaders(headers: AxiosResponse['headers']): Record<string
   }
   return out;
 }
-

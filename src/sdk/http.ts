@@ -2,16 +2,7 @@ import { Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { addressRefusal, guardAddresses, type AddressGuardHooks } from './address-guard.ts';
 import { KsError, RateLimitedError } from './errors.ts';
-import {
-  RETRYABLE_STATUS,
-  badBodyError,
-  describeStatus,
-  errorForStatus,
-  isNetworkCode,
-  networkError,
-  rateLimitedError,
-  timeoutError,
-} from './http-errors.ts';
+import { RETRYABLE_STATUS, badBodyError, describeStatus, errorForStatus, isNetworkCode, networkError, rateLimitedError, timeoutError } from './http-errors.ts';
 import { flattenHeaders, parseJson, prepareRequest, type PreparedRequest } from './http-request.ts';
 import { guardStream, readCapped } from './http-stream.ts';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from './http.types.ts';

@@ -41,8 +41,14 @@ const DESCRIPTIONS: Record<string, string> = {
  */
 const CONFIG_OWNED = 'job schedulers mirror the config; change the config and reload (SIGHUP)';
 const REFUSED = new Map<string, string>([
-  ['PUT /api/queues/:queueName/concurrency', 'dispatch and staleness rely on global concurrency 1 (two dispatchers could deliver one alert twice); kpi-sync sets it'],
-  ['PUT /api/queues/:queueName/obliterate', 'obliterating deletes the job schedulers and the global concurrency kpi-sync set; stop kpi-sync and delete the prefix instead'],
+  [
+    'PUT /api/queues/:queueName/concurrency',
+    'dispatch and staleness rely on global concurrency 1 (two dispatchers could deliver one alert twice); kpi-sync sets it',
+  ],
+  [
+    'PUT /api/queues/:queueName/obliterate',
+    'obliterating deletes the job schedulers and the global concurrency kpi-sync set; stop kpi-sync and delete the prefix instead',
+  ],
   ['PUT /api/queues/:queueName/job-schedulers/:schedulerId/remove', CONFIG_OWNED],
   ['PATCH /api/queues/:queueName/job-schedulers/:schedulerId', CONFIG_OWNED],
 ]);

@@ -17,8 +17,7 @@ export interface ReadApiDeps {
 const DATAPOINT_LIMIT = { default: 1_000, max: 10_000 };
 const RUN_LIMIT = { default: 50, max: 500 };
 
-const limitOf = (bounds: { default: number; max: number }) =>
-  z.coerce.number().int().min(1).max(bounds.max).default(bounds.default);
+const limitOf = (bounds: { default: number; max: number }) => z.coerce.number().int().min(1).max(bounds.max).default(bounds.default);
 
 const datapointsQuery = z.strictObject({
   from: z.string().min(1).optional(),
@@ -47,7 +46,6 @@ function zodMessage(error: z.ZodError): string {
 
 /** The JSON read API under /api. Authentication is the caller's preHandler. */
 export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
-
   app.get('/api/kpis', async () => ({ kpis: await listKpiViews(deps.getCatalog(), deps.getStore(), deps.now()) }));
 
   app.get<{ Params: { id: string } }>('/api/kpis/:id', async (request, reply) => {

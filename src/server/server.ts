@@ -162,7 +162,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const next = typeof request.body?.next === 'string' && SAFE_NEXT.test(request.body.next) ? request.body.next : undefined;
     if (!token) return reply.redirect(next ?? '/', 303);
     const given = typeof request.body?.token === 'string' ? request.body.token : '';
-    if (!safeEqual(given, token)) return reply.code(401).type('text/html; charset=utf-8').send((await pages()).renderLogin('That token is not right.', next));
+    if (!safeEqual(given, token))
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send((await pages()).renderLogin('That token is not right.', next));
     // HttpOnly: no script can read it; SameSite=Strict: no other site can send it.
     reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 86_400}`);
     return reply.redirect(next ?? '/', 303);
@@ -170,7 +174,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope, { guard }));
 
-  await app.listen({ host: deps.host, port: deps.port, listenTextResolver: (address) => `operations server listening on ${address}${token ? ' (token required)' : ''}` });
+  await app.listen({
+    host: deps.host,
+    port: deps.port,
+    listenTextResolver: (address) => `operations server listening on ${address}${token ? ' (token required)' : ''}`,
+  });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

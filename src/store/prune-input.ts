@@ -30,8 +30,7 @@ export function checkPruneOptions(options: PruneOptions): PruneInstants {
   };
 }
 
-export const INTERRUPTED_MESSAGE =
-  'The process stopped mid-sync (killed, crashed or out of memory) and never finished this run; the next run retries.';
+export const INTERRUPTED_MESSAGE = 'The process stopped mid-sync (killed, crashed or out of memory) and never finished this run; the next run retries.';
 
 /**
  * A run whose process died: failed, finished when the pass noticed. durationMs

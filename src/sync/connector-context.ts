@@ -36,7 +36,10 @@ export function withSignal(http: HttpClient, signal: AbortSignal): HttpClient {
 
 /** The store scope of a connection's shared state: its id and a fingerprint of its settings. */
 export function connectionScope(connectionId: string, settings: unknown): string {
-  return `${connectionId}#${createHash('sha256').update(JSON.stringify(settings) ?? '').digest('hex').slice(0, 16)}`;
+  return `${connectionId}#${createHash('sha256')
+    .update(JSON.stringify(settings) ?? '')
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 export function connectionStateFor(store: Store, connection: { id: string; settings: unknown }, now: () => Date): ConnectionState {
@@ -70,7 +73,9 @@ export function createConnectorContext(input: ContextInput): RunContext {
   const periods = (max = DEFAULT_MAX_PERIODS): SyncWindow[] => {
     const starts = periodsBetween(window.start, window.end, kpi.interval, kpi.timezone);
     if (starts.length > max) {
-      throw new QueryError(`the window ${window.start} – ${window.end} holds ${starts.length} ${kpi.interval}s, more than the ${max} one sync may read; backfill a shorter range`);
+      throw new QueryError(
+        `the window ${window.start} – ${window.end} holds ${starts.length} ${kpi.interval}s, more than the ${max} one sync may read; backfill a shorter range`,
+      );
     }
     return starts.map((start) => ({ ...window, start, end: periodEnd(start, kpi.interval, kpi.timezone) }));
   };

@@ -14,7 +14,13 @@ import type { RunDiagnostics } from './run-diagnostics.ts';
  * cannot be evaluated (missing input, division by zero) yields no value and is
  * reported as a reject with the reason.
  */
-export async function readFormula(kpi: LoadedKpi, window: SyncWindow, store: Store, diagnostics: RunDiagnostics, planned?: PlannedDatapoints): Promise<RawValue[]> {
+export async function readFormula(
+  kpi: LoadedKpi,
+  window: SyncWindow,
+  store: Store,
+  diagnostics: RunDiagnostics,
+  planned?: PlannedDatapoints,
+): Promise<RawValue[]> {
   const ast = kpi.formulaAst;
   const inputs = kpi.inputs ?? [];
   if (!ast) throw new Error(`KPI ${kpi.id} has no parsed formula`);

@@ -59,7 +59,8 @@ export class LoggedProcess {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.logs())) {
       if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-2000)}`);
-      if (this.child.exitCode !== null) throw new Error(`exited ${this.child.exitCode}; stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-2000)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`exited ${this.child.exitCode}; stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

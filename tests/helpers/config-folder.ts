@@ -16,14 +16,9 @@ export function writeTestConfig(extraYaml = ''): { dir: string; db: string } {
   const dir = tempDir('kpi-sync-config-');
   writeFileSync(
     path.join(dir, 'sales.csv'),
-    [
-      'date,region,amount',
-      `${utcDate(0)},north,100`,
-      `${utcDate(0)},south,250.5`,
-      `${utcDate(0)},north,not-a-number`,
-      `${utcDate(400)},north,999`,
-      '',
-    ].join('\n'),
+    ['date,region,amount', `${utcDate(0)},north,100`, `${utcDate(0)},south,250.5`, `${utcDate(0)},north,not-a-number`, `${utcDate(400)},north,999`, ''].join(
+      '\n',
+    ),
   );
   writeFileSync(
     path.join(dir, 'main.yaml'),

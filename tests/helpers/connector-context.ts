@@ -1,7 +1,17 @@
 import pino from 'pino';
 import { parseDateInZone, periodEnd, periodsBetween, periodStart } from '../../src/domain/periods.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import { QueryError, type CheckContext, type ConnectionState, type ConnectorContext, type CursorStore, type Diagnostics, type HttpClient, type Interval, type SyncWindow } from '../../src/sdk/index.ts';
+import {
+  QueryError,
+  type CheckContext,
+  type ConnectionState,
+  type ConnectorContext,
+  type CursorStore,
+  type Diagnostics,
+  type HttpClient,
+  type Interval,
+  type SyncWindow,
+} from '../../src/sdk/index.ts';
 import { captureLogText } from './capture-logger.ts';
 
 /** Diagnostics that keep everything they are told, for assertions. */
@@ -52,7 +62,7 @@ function recordingDiagnostics(): RecordingDiagnostics {
 function memoryCursor(): CursorStore & { value: unknown } {
   const store = {
     value: undefined as unknown,
-    get: async <T,>() => store.value as T | undefined,
+    get: async <T>() => store.value as T | undefined,
     set: async (value: unknown) => {
       store.value = structuredClone(value);
     },
@@ -65,7 +75,7 @@ export function memoryConnectionState(now: () => number = Date.now): ConnectionS
   const entries = new Map<string, { value: unknown; expiresAt?: number }>();
   return {
     entries,
-    get: async <T,>(key: string) => {
+    get: async <T>(key: string) => {
       const entry = entries.get(key);
       if (!entry || (entry.expiresAt !== undefined && entry.expiresAt <= now())) return undefined;
       return structuredClone(entry.value) as T;

@@ -94,7 +94,11 @@ export interface QueueRedisOptions {
  * in afterEach). `fx` reads the current test's fixture, so it can be kept in a
  * module constant: `fx.store` is this test's store.
  */
-export function useQueueRedis(options: QueueRedisOptions = {}): { server: Pick<RedisServer, 'url'>; postgres: { readonly server: PostgresServer }; fx: QueueFixture } {
+export function useQueueRedis(options: QueueRedisOptions = {}): {
+  server: Pick<RedisServer, 'url'>;
+  postgres: { readonly server: PostgresServer };
+  fx: QueueFixture;
+} {
   const server = useRedisServer(options.server);
   const postgres = usePostgresServer();
   let current: QueueFixture | undefined;

@@ -8,7 +8,9 @@ export interface Received {
 }
 
 /** A webhook receiver on 127.0.0.1 that answers from a script (default 200) and records every request. */
-export async function startReceiver(answer: (req: Received, n: number) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 200 })) {
+export async function startReceiver(
+  answer: (req: Received, n: number) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 200 }),
+) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';

@@ -41,7 +41,10 @@ export function periodStartOf(instant: string | Date, interval: Interval, zone: 
 /** The window of the period containing `instant`. */
 export function windowOf(instant: string, interval: Interval, timeZone: string): SyncWindow {
   const start = periodStartOf(instant, interval, timeZone);
-  const end = DateTime.fromISO(start, { zone: timeZone }).plus({ [`${interval}s`]: 1 }).toISO() ?? '';
+  const end =
+    DateTime.fromISO(start, { zone: timeZone })
+      .plus({ [`${interval}s`]: 1 })
+      .toISO() ?? '';
   return { start, end, timeZone, interval };
 }
 
@@ -73,7 +76,12 @@ export function salesforceContext(options: ContextOptions): ConnectorContext & {
   return { ...ctx, diagnostics: new RecordedDiagnostics() };
 }
 
-export function salesforceCheckContext(options: { http: HttpClient; logLines?: Record<string, unknown>[]; baseDir?: string; connectionState?: ConnectionState }): CheckContext {
+export function salesforceCheckContext(options: {
+  http: HttpClient;
+  logLines?: Record<string, unknown>[];
+  baseDir?: string;
+  connectionState?: ConnectionState;
+}): CheckContext {
   return {
     logger: captureLogger(options.logLines ?? []),
     signal: new AbortController().signal,

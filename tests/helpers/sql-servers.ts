@@ -21,7 +21,9 @@ export const WRONG_PASSWORD = 'not-the-Pa55-0000';
 
 /** Every order: its instant and amount. Month m of 2026 has m orders on the 15th at noon UTC, 10 each; four more sit near November's edges. */
 export const ORDERS: { at: string; amount: number }[] = [
-  ...Array.from({ length: 12 }, (_, i) => Array.from({ length: i + 1 }, () => ({ at: `2026-${String(i + 1).padStart(2, '0')}-15T12:00:00.000Z`, amount: 10 }))).flat(),
+  ...Array.from({ length: 12 }, (_, i) =>
+    Array.from({ length: i + 1 }, () => ({ at: `2026-${String(i + 1).padStart(2, '0')}-15T12:00:00.000Z`, amount: 10 })),
+  ).flat(),
   { at: '2026-10-31T23:30:00.000Z', amount: 1.25 }, // 1 Nov 00:30 in Paris
   { at: '2026-11-01T00:30:00.000Z', amount: 4 },
   { at: '2026-11-30T23:30:00.000Z', amount: 2.5 }, // 1 Dec 00:30 in Paris
@@ -66,7 +68,12 @@ export interface PostgresFixtureOptions {
 export async function startPostgresFixture(options: PostgresFixtureOptions = {}): Promise<PostgresFixture> {
   const hbaDir = mkdtempSync(join(tmpdir(), 'kpi-sync-sql-hba-'));
   const hba = join(hbaDir, 'pg_hba.conf');
-  writeFileSync(hba, ['local all postgres trust', 'host all postgres 127.0.0.1/32 trust', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'));
+  writeFileSync(
+    hba,
+    ['local all postgres trust', 'host all postgres 127.0.0.1/32 trust', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256', ''].join(
+      '\n',
+    ),
+  );
   // The server may run as the postgres user (when tests run as root): it must read the file.
   chmodSync(hbaDir, 0o755);
   chmodSync(hba, 0o644);
@@ -85,7 +92,8 @@ export async function startPostgresFixture(options: PostgresFixtureOptions = {})
   };
   await admin(`CREATE TABLE orders (id serial PRIMARY KEY, created_at timestamptz NOT NULL, created_utc timestamp NOT NULL,
                 created_local timestamp NOT NULL, day date NOT NULL, amount numeric(12, 2) NOT NULL)`);
-  for (const order of ORDERS) await admin('INSERT INTO orders (created_at, created_utc, created_local, day, amount) VALUES ($1, $2, $3, $4, $5)', rowValues(order));
+  for (const order of ORDERS)
+    await admin('INSERT INTO orders (created_at, created_utc, created_local, day, amount) VALUES ($1, $2, $3, $4, $5)', rowValues(order));
   await admin(`CREATE ROLE ${READER.user} LOGIN PASSWORD '${READER.password}'`);
   await admin(`GRANT CONNECT ON DATABASE ${database} TO ${READER.user}`);
   await admin(`GRANT USAGE ON SCHEMA public TO ${READER.user}`);
@@ -123,7 +131,13 @@ export async function startMariaDbFixture(): Promise<MariaDbFixture> {
   for (const order of ORDERS) {
     const [, utc, local, day, amount] = rowValues(order);
     // FROM_UNIXTIME gives the instant in whatever zone the session has; TIMESTAMP stores the instant.
-    await admin(`INSERT INTO ${database}.orders (created_at, created_utc, created_local, day, amount) VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?)`, [Date.parse(order.at) / 1000, utc, local, day, amount]);
+    await admin(`INSERT INTO ${database}.orders (created_at, created_utc, created_local, day, amount) VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?)`, [
+      Date.parse(order.at) / 1000,
+      utc,
+      local,
+      day,
+      amount,
+    ]);
   }
   await server.createUser(READER.user, READER.password, [`SELECT ON ${database}.*`]);
   await server.createUser(WRITER.user, WRITER.password, [`SELECT, INSERT ON ${database}.*`]);
@@ -169,11 +183,30 @@ export function makeCertificates(dir: string, owner?: { uid: number; gid: number
   const steps = [
     ['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=kpi-sync test CA'],
     ['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost'],
-    ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '2', '-extfile', file('san.ext')],
+    [
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      file('san.ext'),
+    ],
   ];
   for (const args of steps) {
     const result = spawnSync('openssl', args, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`openssl ${args[0]} failed (install Debian's openssl package): ${(result.stderr || result.error?.message || '').trim().split('\n').slice(-2).join(' | ')}`);
+    if (result.status !== 0)
+      throw new Error(
+        `openssl ${args[0]} failed (install Debian's openssl package): ${(result.stderr || result.error?.message || '').trim().split('\n').slice(-2).join(' | ')}`,
+      );
   }
   chmodSync(file('server.key'), 0o600);
   if (owner) {

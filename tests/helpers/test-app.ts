@@ -8,10 +8,7 @@ import { openStore } from '../../src/app/open-store.ts';
  * tests that drive it in-process. The store is the SQLite file at `globals.db`
  * unless DATABASE_URL is set.
  */
-export async function openTestApp(
-  globals: GlobalOptions,
-  options: AppConfigOptions & { observer?: AppObserver; now?: () => Date } = {},
-): Promise<App> {
+export async function openTestApp(globals: GlobalOptions, options: AppConfigOptions & { observer?: AppObserver; now?: () => Date } = {}): Promise<App> {
   const { observer, now, ...configOptions } = options;
   const config = await loadAppConfig({ ...globals, ...(globals.config ? { config: path.resolve(globals.config) } : {}) }, configOptions);
   const store = await openStore(config);

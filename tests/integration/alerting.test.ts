@@ -123,7 +123,14 @@ ${alertsYaml(receiver.url)}`,
 
     const outbox = await store.listOutbox();
     expect(outbox).toHaveLength(2); // the breach and its resolution, nothing for the wobbles
-    const dispatcher = new Dispatcher({ store, deliverers: () => createDeliverers({ destinations: catalog.alerts.destinations, targets: [] }), logger: pino({ level: 'silent' }), now: () => now, random: () => 0, policy: { baseDelayMs: 1, maxAgeMs: 30 * 86_400_000 } });
+    const dispatcher = new Dispatcher({
+      store,
+      deliverers: () => createDeliverers({ destinations: catalog.alerts.destinations, targets: [] }),
+      logger: pino({ level: 'silent' }),
+      now: () => now,
+      random: () => 0,
+      policy: { baseDelayMs: 1, maxAgeMs: 30 * 86_400_000 },
+    });
     await dispatcher.tick();
     expect(receiver.received).toHaveLength(2); // both attempted, both 503
     down = false;

@@ -189,7 +189,14 @@ describe('kpi-sync backfill', () => {
     expect(result.stdout).toContain('backfill bugs: 1/6 periods (2025-01)');
     expect(result.stdout).toContain('backfill bugs: 6/6 periods (2025-06)');
     expect(result.stdout).toContain('done — 6 period(s) from 2025-01 to 2025-06');
-    expect(summaryRows(result.stdout)).toEqual([['2025-01', '10'], ['2025-02', '20'], ['2025-03', '30'], ['2025-04', '40'], ['2025-05', '50'], ['2025-06', '60']]);
+    expect(summaryRows(result.stdout)).toEqual([
+      ['2025-01', '10'],
+      ['2025-02', '20'],
+      ['2025-03', '30'],
+      ['2025-04', '40'],
+      ['2025-05', '50'],
+      ['2025-06', '60'],
+    ]);
     expect(result.stdout).not.toContain('test-pat-secret');
     expect(rows(db, 'bugs').map((r) => r.value)).toEqual([10, 20, 30, 40, 50, 60]);
 
@@ -201,7 +208,12 @@ describe('kpi-sync backfill', () => {
   it('resumes after the last period an interrupted run recorded', async () => {
     const { jira, dir, db } = await fakeJira();
     const store = await openSqliteStore(db);
-    await store.saveBackfillProgress('bugs', { from: '2025-01-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z', done: '2025-03-01T00:00:00.000Z', updatedAt: '2025-07-01T00:00:00.000Z' });
+    await store.saveBackfillProgress('bugs', {
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2025-06-01T00:00:00.000Z',
+      done: '2025-03-01T00:00:00.000Z',
+      updatedAt: '2025-07-01T00:00:00.000Z',
+    });
     await store.close();
 
     const result = await runCli(['backfill', '--kpi', 'bugs', '--from', '2025-01-01', '--to', '2025-06-30', '--config', dir, '--db', db]);

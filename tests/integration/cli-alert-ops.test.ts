@@ -48,7 +48,11 @@ describe('kpi-sync alerts test', () => {
     const [hook] = receiver.received;
     expect(hook!.path).toBe('/hooks/kpi');
     const verified = new Webhook(SECRET).verify(hook!.body, hook!.headers as Record<string, string>) as Record<string, unknown>;
-    expect(verified).toMatchObject({ type: 'alert.test', test: true, data: { type: 'alert.test', test: true, host: hostname(), kpi: { id: 'kpi-sync:test' } } });
+    expect(verified).toMatchObject({
+      type: 'alert.test',
+      test: true,
+      data: { type: 'alert.test', test: true, host: hostname(), kpi: { id: 'kpi-sync:test' } },
+    });
     expect(hook!.headers['webhook-id']).toBe((verified.data as { id: string }).id);
     expect((verified.data as { suggestion: string }).suggestion).toContain(`test sent with \`kpi-sync alerts test ops\` on ${hostname()}`);
   });
@@ -65,7 +69,12 @@ describe('kpi-sync alerts test', () => {
       routing_key: ENV.PD_KEY,
       event_action: 'trigger',
       dedup_key: expect.stringMatching(/^test:evt_test_[0-9a-f]{32}$/),
-      payload: { severity: 'info', summary: `[TEST] Test alert from kpi-sync on ${hostname()}: no KPI changed, nothing to do`, class: 'kpi-sync-test', source: hostname() },
+      payload: {
+        severity: 'info',
+        summary: `[TEST] Test alert from kpi-sync on ${hostname()}: no KPI changed, nothing to do`,
+        class: 'kpi-sync-test',
+        source: hostname(),
+      },
     });
   });
 
@@ -92,7 +101,9 @@ describe('kpi-sync alerts enable', () => {
 
     gone = false;
     const enabled = await cli('alerts', 'enable', 'ops');
-    expect(enabled.stdout).toBe('destination ops enabled; requeued 1 alert(s) that failed with 410 Gone (same event ids); held and requeued alerts go out on the next delivery pass\n');
+    expect(enabled.stdout).toBe(
+      'destination ops enabled; requeued 1 alert(s) that failed with 410 Gone (same event ids); held and requeued alerts go out on the next delivery pass\n',
+    );
     expect((await cli('run', '--once')).stdout).toMatch(/alerts: 1 delivered/);
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received[1]!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);

@@ -53,12 +53,14 @@ describe('kpi-sync check', () => {
     let open = 0;
     const openWhenArriving: number[] = [];
     const silentRequests = [0, 0];
-    const silent = (which: number): http.RequestListener => (req) => {
-      silentRequests[which]! += 1;
-      openWhenArriving.push(open);
-      open += 1;
-      req.socket.once('close', () => (open -= 1));
-    };
+    const silent =
+      (which: number): http.RequestListener =>
+      (req) => {
+        silentRequests[which]! += 1;
+        openWhenArriving.push(open);
+        open += 1;
+        req.socket.once('close', () => (open -= 1));
+      };
     const first = await listen(silent(0));
     const second = await listen(silent(1));
     const answering = await listen((_req, res) => {

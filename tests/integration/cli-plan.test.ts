@@ -59,7 +59,9 @@ describe('kpi-sync plan (dry run)', () => {
 function snapshot(db: string): unknown {
   const sqlite = new Database(db, { readonly: true });
   const counts = sqlite
-    .prepare('select (select count(*) from datapoints) as d, (select count(*) from outbox) as o, (select count(*) from health_transitions) as t, (select count(*) from sync_runs) as r')
+    .prepare(
+      'select (select count(*) from datapoints) as d, (select count(*) from outbox) as o, (select count(*) from health_transitions) as t, (select count(*) from sync_runs) as r',
+    )
     .get();
   sqlite.close();
   return counts;

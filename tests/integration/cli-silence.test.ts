@@ -29,7 +29,7 @@ async function setup() {
 }
 
 describe('kpi-sync silence', () => {
-  it('a silenced KPI\'s alert is recorded, not sent, and the listings say by whom, why and until when', { timeout: 60_000 }, async () => {
+  it("a silenced KPI's alert is recorded, not sent, and the listings say by whom, why and until when", { timeout: 60_000 }, async () => {
     const { receiver, cli } = await setup();
     const added = await cli('silence', 'add', '--kpi', 'sales_today', '--for', '2h', '--reason', 'CSV export is being migrated', '--by', 'alice');
     expect(added.code, added.stderr).toBe(0);

@@ -25,7 +25,10 @@ describe('kpi-sync start (embedded mode)', () => {
     const worker = start(['--config', 'config/examples', '--db', db]);
     const ids = ['mrr', 'trial_signups', 'churn_rate', 'ltv', 'cac', 'ltv_cac', 'open_critical_bugs', 'nps'];
     await worker.waitFor((logs) => ids.every((id) => synced(id)(logs)), 30_000);
-    const lines = worker.logs().filter((l) => String(l.msg).startsWith('synced')).map((l) => String(l.msg));
+    const lines = worker
+      .logs()
+      .filter((l) => String(l.msg).startsWith('synced'))
+      .map((l) => String(l.msg));
     // Every line carries a number for the current period, e.g. "synced mrr · 2026-11 = 52,480 USD · health ok".
     for (const id of ids) expect(lines.find((l) => l.startsWith(`synced ${id} ·`))).toMatch(/ = -?[\d,.]+/);
     expect(lines.find((l) => l.startsWith('synced ltv_cac'))).toMatch(/ = \d\.\d+ x/);
@@ -85,7 +88,14 @@ describe('kpi-sync start (embedded mode)', () => {
     const { dir, db } = writeTestConfig();
     const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
     const seed = await openSqliteStore(db);
-    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({ id, kpi: 'sales_today', source: 'local', mode: 'current', status, startedAt });
+    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({
+      id,
+      kpi: 'sales_today',
+      source: 'local',
+      mode: 'current',
+      status,
+      startedAt,
+    });
     await seed.saveRun(run('ancient', ago(40 * 24), 'ok'));
     await seed.saveRun(run('crashed', ago(2), 'running'));
     const entry = (id: string, status: OutboxEntry['status']): OutboxEntry => ({

@@ -74,10 +74,14 @@ describe('csv connector: aggregates', () => {
   it('suggests the separators that would read the rejected numbers', async () => {
     const file = tmpFile('us.csv', 'date,v\n2026-01-02,"1,387.79"\n2026-01-03,"12,000.5"\n');
     const { ctx } = await fetchCsv({ path: file }, { date: byDate, value: { column: 'v', aggregate: 'sum' } });
-    expect(ctx.diagnostics.hints).toEqual(['the rejected numbers look like they use "," for thousands and "." for decimals: set decimal: "." and thousands: "," on the connection']);
+    expect(ctx.diagnostics.hints).toEqual([
+      'the rejected numbers look like they use "," for thousands and "." for decimals: set decimal: "." and thousands: "," on the connection',
+    ]);
     const de = tmpFile('de.csv', 'date;v\n2026-01-02;1.387,79\n');
     const german = await fetchCsv({ path: de, delimiter: ';' }, { date: byDate, value: { column: 'v', aggregate: 'sum' } });
-    expect(german.ctx.diagnostics.hints).toEqual(['the rejected numbers look like they use "." for thousands and "," for decimals: set decimal: "," and thousands: "." on the connection']);
+    expect(german.ctx.diagnostics.hints).toEqual([
+      'the rejected numbers look like they use "." for thousands and "," for decimals: set decimal: "," and thousands: "." on the connection',
+    ]);
   });
 });
 
@@ -100,11 +104,21 @@ describe('csv connector: filters', () => {
       { value: 300, at: FEB },
       { value: 10, at: MAR },
     ]);
-    expect(await sums([{ column: 'region', in: ['EMEA', 'APAC'] }, { column: 'amount', min: 50 }])).toEqual([
+    expect(
+      await sums([
+        { column: 'region', in: ['EMEA', 'APAC'] },
+        { column: 'amount', min: 50 },
+      ]),
+    ).toEqual([
       { value: 350.75, at: JAN },
       { value: 201, at: FEB },
     ]);
-    expect(await sums([{ column: 'amount', min: 20, max: 100.5 }, { column: 'product', in: ['Widget', 'Gizmo'] }])).toEqual([
+    expect(
+      await sums([
+        { column: 'amount', min: 20, max: 100.5 },
+        { column: 'product', in: ['Widget', 'Gizmo'] },
+      ]),
+    ).toEqual([
       { value: 150.5, at: JAN },
       { value: 75.25, at: FEB },
       { value: 50.5, at: MAR },
@@ -128,11 +142,15 @@ describe('csv connector: filters', () => {
 
 describe('csv connector: periods and windows', () => {
   it('buckets local dates into ISO weeks in a zone with DST', async () => {
-    const { values } = await fetchCsv(sales, { date: byDate, value: { column: 'amount', aggregate: 'sum' } }, {
-      timeZone: 'America/New_York',
-      interval: 'week',
-      span: { start: '2026-01-01', end: '2026-04-06' },
-    });
+    const { values } = await fetchCsv(
+      sales,
+      { date: byDate, value: { column: 'amount', aggregate: 'sum' } },
+      {
+        timeZone: 'America/New_York',
+        interval: 'week',
+        span: { start: '2026-01-01', end: '2026-04-06' },
+      },
+    );
     expect(values).toEqual([
       { value: 100.5, at: '2026-01-05T00:00:00.000-05:00' },
       { value: 200.25, at: '2026-01-19T00:00:00.000-05:00' },
@@ -145,12 +163,19 @@ describe('csv connector: periods and windows', () => {
   });
 
   it('buckets instants with offsets, Z and local wall times around a DST change', async () => {
-    const file = tmpFile('instants.csv', 'ts,amount\n2026-03-08T01:30:00-05:00,1\n2026-03-09T03:30:00Z,2\n2026-03-09T04:30:00Z,4\n2026-03-09T00:15:00,8\n2026-03-02T00:00:00-05:00,16\n');
-    const { values } = await fetchCsv({ path: file }, { date: { column: 'ts' }, value: { column: 'amount', aggregate: 'sum' } }, {
-      timeZone: 'America/New_York',
-      interval: 'week',
-      span: { start: '2026-02-23', end: '2026-03-16' },
-    });
+    const file = tmpFile(
+      'instants.csv',
+      'ts,amount\n2026-03-08T01:30:00-05:00,1\n2026-03-09T03:30:00Z,2\n2026-03-09T04:30:00Z,4\n2026-03-09T00:15:00,8\n2026-03-02T00:00:00-05:00,16\n',
+    );
+    const { values } = await fetchCsv(
+      { path: file },
+      { date: { column: 'ts' }, value: { column: 'amount', aggregate: 'sum' } },
+      {
+        timeZone: 'America/New_York',
+        interval: 'week',
+        span: { start: '2026-02-23', end: '2026-03-16' },
+      },
+    );
     expect(values).toEqual([
       { value: 19, at: '2026-03-02T00:00:00.000-05:00' },
       { value: 12, at: '2026-03-09T00:00:00.000-04:00' },
@@ -165,42 +190,65 @@ describe('csv connector: periods and windows', () => {
       { value: 3, at: '2026-01-01T00:00:00.000Z' },
       { value: 4, at: '2026-01-02T00:00:00.000Z' },
     ];
-    expect((await fetchCsv({ path: seconds }, { date: { column: 'at', format: 'epoch_s' }, value: { column: 'n', aggregate: 'sum' } }, span)).values).toEqual(expected);
-    expect((await fetchCsv({ path: millis }, { date: { column: 'at', format: 'epoch_ms' }, value: { column: 'n', aggregate: 'sum' } }, span)).values).toEqual(expected);
+    expect((await fetchCsv({ path: seconds }, { date: { column: 'at', format: 'epoch_s' }, value: { column: 'n', aggregate: 'sum' } }, span)).values).toEqual(
+      expected,
+    );
+    expect((await fetchCsv({ path: millis }, { date: { column: 'at', format: 'epoch_ms' }, value: { column: 'n', aggregate: 'sum' } }, span)).values).toEqual(
+      expected,
+    );
   });
 
   it('current mode keeps only rows inside the window, compared in the KPI zone', async () => {
-    const file = tmpFile('edges.csv', [
-      'when,n',
-      '2026-02-28T23:59,1', // local, February
-      '2026-03-01T00:30,2', // local, March
-      '2026-02-28T22:59:00Z,4', // 23:59 in Oslo: February
-      '2026-02-28T23:30:00Z,8', // 00:30 in Oslo: March
-      '2026-03-31,16',
-      '2026-04-01,32',
-    ].join('\n'));
-    const { values } = await fetchCsv({ path: file }, { date: { column: 'when' }, value: { column: 'n', aggregate: 'sum' } }, {
-      timeZone: 'Europe/Oslo',
-      interval: 'month',
-      at: '2026-03-15T12:00:00',
-    });
+    const file = tmpFile(
+      'edges.csv',
+      [
+        'when,n',
+        '2026-02-28T23:59,1', // local, February
+        '2026-03-01T00:30,2', // local, March
+        '2026-02-28T22:59:00Z,4', // 23:59 in Oslo: February
+        '2026-02-28T23:30:00Z,8', // 00:30 in Oslo: March
+        '2026-03-31,16',
+        '2026-04-01,32',
+      ].join('\n'),
+    );
+    const { values } = await fetchCsv(
+      { path: file },
+      { date: { column: 'when' }, value: { column: 'n', aggregate: 'sum' } },
+      {
+        timeZone: 'Europe/Oslo',
+        interval: 'month',
+        at: '2026-03-15T12:00:00',
+      },
+    );
     expect(values).toEqual([{ value: 26, at: MAR }]);
   });
 
   it('keeps a date whose midnight falls in a DST gap (the day starts at 01:00)', async () => {
     const file = tmpFile('santiago.csv', 'date,n\n2026-09-05,1\n2026-09-06,2\n2026-09-06T01:30,8\n2026-09-07,16\n');
-    const { values } = await fetchCsv({ path: file }, { date: byDate, value: { column: 'n', aggregate: 'sum' } }, {
-      timeZone: 'America/Santiago',
-      interval: 'day',
-      at: '2026-09-06T12:00:00',
-    });
+    const { values } = await fetchCsv(
+      { path: file },
+      { date: byDate, value: { column: 'n', aggregate: 'sum' } },
+      {
+        timeZone: 'America/Santiago',
+        interval: 'day',
+        at: '2026-09-06T12:00:00',
+      },
+    );
     expect(values).toEqual([{ value: 10, at: '2026-09-06T01:00:00.000-03:00' }]);
   });
 
   it('backfill returns every period of the file inside the window', async () => {
-    const wide = await fetchCsv(sales, { date: byDate, value: { column: 'amount', aggregate: 'sum' } }, { ...OSLO_Q1, span: { start: '2020-01-01', end: '2030-01-01' } });
+    const wide = await fetchCsv(
+      sales,
+      { date: byDate, value: { column: 'amount', aggregate: 'sum' } },
+      { ...OSLO_Q1, span: { start: '2020-01-01', end: '2030-01-01' } },
+    );
     expect(wide.values.map((v) => v.at)).toEqual([JAN, FEB, MAR]);
-    const feb = await fetchCsv(sales, { date: byDate, value: { column: 'amount', aggregate: 'sum' } }, { ...OSLO_Q1, span: { start: '2026-02-01', end: '2026-03-01' } });
+    const feb = await fetchCsv(
+      sales,
+      { date: byDate, value: { column: 'amount', aggregate: 'sum' } },
+      { ...OSLO_Q1, span: { start: '2026-02-01', end: '2026-03-01' } },
+    );
     expect(feb.values).toEqual([{ value: 501, at: FEB }]);
   });
 
@@ -216,7 +264,11 @@ describe('csv connector: periods and windows', () => {
   });
 
   it('without a date column every row counts toward the window period', async () => {
-    const { values } = await fetchCsv(sales, { value: { column: 'amount', aggregate: 'sum' } }, { timeZone: 'Europe/Oslo', interval: 'month', at: '2026-11-03T10:00:00' });
+    const { values } = await fetchCsv(
+      sales,
+      { value: { column: 'amount', aggregate: 'sum' } },
+      { timeZone: 'Europe/Oslo', interval: 'month', at: '2026-11-03T10:00:00' },
+    );
     expect(values).toEqual([{ value: 912.25, at: '2026-11-01T00:00:00.000+01:00' }]);
   });
 

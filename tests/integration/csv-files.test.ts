@@ -155,7 +155,9 @@ describe('csv connector: sources and errors', () => {
   it('a missing column lists the columns found', async () => {
     const err = await failure(fetchCsv({ path: 'sales.csv' }, { date: { column: 'date' }, value: { column: 'amout', aggregate: 'sum' } }));
     expect(err).toBeInstanceOf(QueryError);
-    expect(err.message).toBe(`value.column: column "amout" not found in ${path.join(FIXTURES, 'sales.csv')}; columns found: "date", "region", "product", "amount", "customer"`);
+    expect(err.message).toBe(
+      `value.column: column "amout" not found in ${path.join(FIXTURES, 'sales.csv')}; columns found: "date", "region", "product", "amount", "customer"`,
+    );
   });
 
   it('a header that did not split hints at the delimiter', async () => {
@@ -186,7 +188,9 @@ describe('csv connector: check', () => {
   const check = (connection: Record<string, unknown>) => csv.check(csv.connectionSchema.parse(connection), makeTestContext({ baseDir: FIXTURES }));
 
   it('reports the columns of a file', async () => {
-    expect((await check({ path: 'sales.csv' })).detail).toBe(`${path.join(FIXTURES, 'sales.csv')} is readable; columns: date, region, product, amount, customer`);
+    expect((await check({ path: 'sales.csv' })).detail).toBe(
+      `${path.join(FIXTURES, 'sales.csv')} is readable; columns: date, region, product, amount, customer`,
+    );
     expect((await check({ path: 'sales.csv', header: false })).detail).toContain('5 columns (header off');
   });
 

@@ -37,7 +37,11 @@ symlinkSync('data', path.join(root, 'mounted'));
 execFileSync('mkfifo', [path.join(data, 'pipe.csv')]);
 
 /** Lines of /etc/passwd, which must not show up anywhere. */
-const PASSWD = existsSync('/etc/passwd') ? readFileSync('/etc/passwd', 'utf8').split('\n').filter((line) => line.includes(':')) : [];
+const PASSWD = existsSync('/etc/passwd')
+  ? readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(':'))
+  : [];
 
 const query = (file?: string) => ({ ...(file === undefined ? {} : { file }), date: { column: 'date' }, value: { column: 'amount', aggregate: 'sum' } });
 

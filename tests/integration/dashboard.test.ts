@@ -53,9 +53,11 @@ describe('dashboard in headless Chromium', () => {
   });
 
   it('shows one card per KPI, grouped by category, with the latest value, unit, band, health and sparkline', async () => {
-    const categories = await page.locator('section.category').evaluateAll((sections) =>
-      sections.map((s) => ({ name: s.getAttribute('data-category'), kpis: [...s.querySelectorAll('.card')].map((c) => c.getAttribute('data-kpi')) })),
-    );
+    const categories = await page
+      .locator('section.category')
+      .evaluateAll((sections) =>
+        sections.map((s) => ({ name: s.getAttribute('data-category'), kpis: [...s.querySelectorAll('.card')].map((c) => c.getAttribute('data-kpi')) })),
+      );
     const expected = new Map<string, string[]>();
     for (const kpi of catalog.kpis.values()) expected.set(kpi.category, [...(expected.get(kpi.category) ?? []), kpi.id]);
     expect(categories).toEqual([...expected].map(([name, kpis]) => ({ name, kpis })));

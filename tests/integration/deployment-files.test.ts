@@ -16,10 +16,26 @@ const read = (file: string) => readFileSync(path.join(REPO, file), 'utf8');
 const dockerfile = read('Dockerfile');
 // Compose resolves YAML merge keys (`<<: *kpi-sync`); so must the parser.
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: string; ports?: string[]; depends_on?: Record<string, { condition: string }> | string[]; environment?: Record<string, string>; secrets?: string[]; volumes?: string[]; healthcheck?: unknown; command?: string[] }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: string;
+      ports?: string[];
+      depends_on?: Record<string, { condition: string }> | string[];
+      environment?: Record<string, string>;
+      secrets?: string[];
+      volumes?: string[];
+      healthcheck?: unknown;
+      command?: string[];
+    }
+  >;
   secrets: Record<string, { file: string }>;
 };
-const prometheusYml = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: { authorization: { credentials_file: string }; dns_sd_configs: { names: string[]; port: number }[] }[] };
+const prometheusYml = parse(read('deploy/prometheus/prometheus.yml')) as {
+  rule_files: string[];
+  scrape_configs: { authorization: { credentials_file: string }; dns_sd_configs: { names: string[]; port: number }[] }[];
+};
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
 describe('Dockerfile', () => {

@@ -21,7 +21,18 @@ afterEach(() => store.close());
 
 function entry(id: string, destination = 'hook', extra: Partial<OutboxEntry> = {}): OutboxEntry {
   const at = clock.toISOString();
-  return { id, eventId: `evt-${id}`, channel: 'alert', destination, payload: { id: `evt-${id}` }, status: 'pending', attempts: 0, createdAt: at, nextAttemptAt: at, ...extra };
+  return {
+    id,
+    eventId: `evt-${id}`,
+    channel: 'alert',
+    destination,
+    payload: { id: `evt-${id}` },
+    status: 'pending',
+    attempts: 0,
+    createdAt: at,
+    nextAttemptAt: at,
+    ...extra,
+  };
 }
 
 /** A destination that answers from a script and records what it was given. */
@@ -52,7 +63,10 @@ function dispatcher(deliverers: Deliverer[], policy = {}): Dispatcher {
 
 describe('outbox dispatcher', () => {
   it('retries a retryable failure with backoff under the same event id, then delivers once', async () => {
-    const hook = scripted('hook', [{ outcome: 'retry', status: 500, error: '500 Internal Server Error' }, { outcome: 'delivered', status: 200 }]);
+    const hook = scripted('hook', [
+      { outcome: 'retry', status: 500, error: '500 Internal Server Error' },
+      { outcome: 'delivered', status: 200 },
+    ]);
     const d = dispatcher([hook]);
     await store.enqueueOutbox([entry('a')]);
 
@@ -65,7 +79,10 @@ describe('outbox dispatcher', () => {
     clock = new Date(clock.getTime() + 500);
     expect(await d.tick()).toMatchObject({ delivered: 1 });
     expect(await store.getOutbox('a')).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 200 });
-    expect(hook.calls.map((c) => [c.payload, c.attempt])).toEqual([[{ id: 'evt-a' }, 1], [{ id: 'evt-a' }, 2]]);
+    expect(hook.calls.map((c) => [c.payload, c.attempt])).toEqual([
+      [{ id: 'evt-a' }, 1],
+      [{ id: 'evt-a' }, 2],
+    ]);
     expect(await d.tick()).toMatchObject({ delivered: 0 }); // never twice
   });
 
@@ -85,7 +102,10 @@ describe('outbox dispatcher', () => {
   });
 
   it('410 Gone disables the destination: its other entries are held, not dropped, until re-enabled', async () => {
-    const gone = scripted('gone', [{ outcome: 'failed', status: 410, response: 'no_service', disable: true }, { outcome: 'delivered', status: 200 }]);
+    const gone = scripted('gone', [
+      { outcome: 'failed', status: 410, response: 'no_service', disable: true },
+      { outcome: 'delivered', status: 200 },
+    ]);
     const other = scripted('other', [{ outcome: 'delivered', status: 200 }]);
     const d = dispatcher([gone, other]);
     await store.enqueueOutbox([entry('a', 'gone'), entry('b', 'gone', { createdAt: new Date(clock.getTime() + 1).toISOString() }), entry('c', 'other')]);
@@ -100,7 +120,10 @@ describe('outbox dispatcher', () => {
   });
 
   it('dead-letters an entry that cannot be delivered within the maximum age', async () => {
-    const hook = scripted('hook', Array.from({ length: 20 }, () => ({ outcome: 'retry' as const, status: 503, error: 'unavailable' })));
+    const hook = scripted(
+      'hook',
+      Array.from({ length: 20 }, () => ({ outcome: 'retry' as const, status: 503, error: 'unavailable' })),
+    );
     const d = dispatcher([hook], { maxAgeMs: 10_000, baseDelayMs: 1_000, maxDelayMs: 4_000 });
     await store.enqueueOutbox([entry('a')]);
     for (let i = 0; i < 20 && (await store.getOutbox('a'))!.status === 'pending'; i++) {

@@ -1,14 +1,6 @@
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AuthError,
-  BadResponseError,
-  type KsError,
-  PermissionError,
-  QueryError,
-  RateLimitedError,
-  TransientError,
-} from '../../src/sdk/errors.ts';
+import { AuthError, BadResponseError, type KsError, PermissionError, QueryError, RateLimitedError, TransientError } from '../../src/sdk/errors.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
 import { fastClient, rejection } from '../unit/sdk/http-test-client.ts';
 import { closedPortUrl, json, startServer, type Loopback } from '../unit/sdk/loopback-server.ts';
@@ -18,7 +10,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
 
 describe('createHttpClient against a loopback server', () => {
   it('returns parsed JSON, lower-cased headers and sends query, body and user agent', async () => {
@@ -89,9 +80,7 @@ describe('createHttpClient against a loopback server', () => {
     const { client } = fastClient({ attempts: 3 });
     const err = await rejection(client.request({ url: `${server.url}/api/v1/q` }));
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toBe(
-      `GET ${server.url.slice('http://'.length)}/api/v1/q → 502 Bad Gateway: upstream down (after 3 attempts)`,
-    );
+    expect((err as Error).message).toBe(`GET ${server.url.slice('http://'.length)}/api/v1/q → 502 Bad Gateway: upstream down (after 3 attempts)`);
     expect(server.seen).toHaveLength(3);
   });
 

@@ -65,9 +65,28 @@ beforeAll(async () => {
   alertLink = (entry!.payload as AlertEvent).link!;
 
   // A run that reported its API budget, as a Salesforce or Intercom sync does.
-  await store.saveRun({ id: 'run-api-usage', kpi: 'nps', source: 'sample_data', mode: 'current', status: 'ok', startedAt: '2026-11-23T11:58:00.000Z', finishedAt: '2026-11-23T11:58:02.500Z', durationMs: 2_500, rawValues: 1, datapoints: 1, rejected: 0, apiUsage: { used: 420, limit: 1_000 } });
+  await store.saveRun({
+    id: 'run-api-usage',
+    kpi: 'nps',
+    source: 'sample_data',
+    mode: 'current',
+    status: 'ok',
+    startedAt: '2026-11-23T11:58:00.000Z',
+    finishedAt: '2026-11-23T11:58:02.500Z',
+    durationMs: 2_500,
+    rawValues: 1,
+    datapoints: 1,
+    rejected: 0,
+    apiUsage: { used: 420, limit: 1_000 },
+  });
 
-  browser = await chromium.launchPersistentContext(tempDir('kpi-sync-chromium-'), { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+  browser = await chromium.launchPersistentContext(tempDir('kpi-sync-chromium-'), {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 900 },
+    deviceScaleFactor: 1,
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -98,15 +117,30 @@ describe('the KPI page in headless Chromium', () => {
     const chart = tab.locator('svg.history-chart');
     // mrr's band is { min: 30000, warnMin: 40000 }: more is better.
     const zones = await chart.locator('rect.zone').evaluateAll((rects) =>
-      rects.map((r) => ({ tone: r.getAttribute('data-zone'), lo: r.getAttribute('data-lo'), hi: r.getAttribute('data-hi'), top: Number(r.getAttribute('y')), height: Number(r.getAttribute('height')) })),
+      rects.map((r) => ({
+        tone: r.getAttribute('data-zone'),
+        lo: r.getAttribute('data-lo'),
+        hi: r.getAttribute('data-hi'),
+        top: Number(r.getAttribute('y')),
+        height: Number(r.getAttribute('height')),
+      })),
     );
-    expect(zones.map(({ tone, lo, hi }) => [tone, lo, hi])).toEqual([['critical', '', '30000'], ['warn', '30000', '40000'], ['ok', '40000', '']]);
+    expect(zones.map(({ tone, lo, hi }) => [tone, lo, hi])).toEqual([
+      ['critical', '', '30000'],
+      ['warn', '30000', '40000'],
+      ['ok', '40000', ''],
+    ]);
     // Two years of months by default; the example data starts in 2025-01, so every stored month is in it.
     expect(await tab.locator('[data-range]').textContent()).toBe('2024-12 to 2026-11 (default)');
     const stored = await store.listDatapoints('mrr');
     expect(stored.length).toBeGreaterThan(12);
     const points = await chart.locator('circle.point').evaluateAll((circles) =>
-      circles.map((c) => ({ period: c.getAttribute('data-period'), value: Number(c.getAttribute('data-value')), cy: Number(c.getAttribute('cy')), tone: c.getAttribute('class')!.match(/point-(ok|warn|critical)/)![1] })),
+      circles.map((c) => ({
+        period: c.getAttribute('data-period'),
+        value: Number(c.getAttribute('data-value')),
+        cy: Number(c.getAttribute('cy')),
+        tone: c.getAttribute('class')!.match(/point-(ok|warn|critical)/)![1],
+      })),
     );
     expect(points.map((p) => p.value)).toEqual(stored.map((p) => p.value));
     expect(points[0]!.period).toBe('2025-01');
@@ -229,7 +263,12 @@ describe('the KPI page in headless Chromium', () => {
     await tab.waitForURL(`${guarded.url}/kpis/churn_rate?from=2026-01-01`);
     expect(await tab.locator('[data-kpi-page]').getAttribute('data-kpi-page')).toBe('churn_rate');
     await tab.close();
-    const offsite = await fetch(`${guarded.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}&next=${encodeURIComponent('//evil.example/kpis/x')}` });
+    const offsite = await fetch(`${guarded.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${TOKEN}&next=${encodeURIComponent('//evil.example/kpis/x')}`,
+    });
     expect(offsite.status).toBe(303);
     expect(offsite.headers.get('location')).toBe('/');
   });

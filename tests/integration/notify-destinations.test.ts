@@ -20,7 +20,14 @@ const ROUTING_KEY = 'CANARYroutingKEY0000000000000000';
 const TIMEOUT_MS = 300;
 
 const kinds = {
-  webhook: (base: string) => ({ kind: 'webhook', name: 'hook', url: `${base}/hook`, secret: WEBHOOK_SECRET, headers: { 'X-Api-Key': HEADER_SECRET }, timeoutMs: TIMEOUT_MS }),
+  webhook: (base: string) => ({
+    kind: 'webhook',
+    name: 'hook',
+    url: `${base}/hook`,
+    secret: WEBHOOK_SECRET,
+    headers: { 'X-Api-Key': HEADER_SECRET },
+    timeoutMs: TIMEOUT_MS,
+  }),
   slack: (base: string) => ({ kind: 'slack', name: 'chat', url: `${base}${SLACK_PATH}`, timeoutMs: TIMEOUT_MS }),
   pagerduty: (base: string) => ({ kind: 'pagerduty', name: 'pager', routingKey: ROUTING_KEY, url: `${base}/v2/enqueue`, timeoutMs: TIMEOUT_MS }),
 } as const;
@@ -36,10 +43,12 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: num
   return server;
 }
 
-const reply = (status: number, body = '', headers: Record<string, string> = {}) => (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'text/plain', ...headers });
-  res.end(body);
-};
+const reply =
+  (status: number, body = '', headers: Record<string, string> = {}) =>
+  (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers });
+    res.end(body);
+  };
 
 const attempt = (signal = new AbortController().signal) => ({ number: 1, signal });
 

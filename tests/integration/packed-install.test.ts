@@ -16,7 +16,13 @@ import { REPO, tempDir } from '../helpers/cli.ts';
  */
 const run = promisify(execFile);
 const NODE_BIN = path.dirname(process.execPath);
-const ENV = { ...process.env, PATH: `${NODE_BIN}:${process.env.PATH ?? ''}`, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const ENV = {
+  ...process.env,
+  PATH: `${NODE_BIN}:${process.env.PATH ?? ''}`,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 const TOKEN = 'tok-packed-install-8d1c';
 
 let project: string;
@@ -39,7 +45,11 @@ async function npm(args: string[], cwd: string): Promise<string> {
  */
 async function kpiSync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(project, 'node_modules/kpi-sync/bin/kpi-sync.js'), ...args], { cwd: project, env: { ...ENV, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [path.join(project, 'node_modules/kpi-sync/bin/kpi-sync.js'), ...args], {
+      cwd: project,
+      env: { ...ENV, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -56,7 +66,11 @@ function plain(text: string): string {
 /** A child vitest (the package's own test run), asynchronous for the same reason. */
 async function vitestIn(root: string): Promise<{ code: number | null; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root], { cwd: root, env: ENV, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [path.join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root], {
+      cwd: root,
+      env: ENV,
+      timeout: 120_000,
+    });
     return { code: 0, output: plain(`${stdout}${stderr}`) };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -71,7 +85,17 @@ beforeAll(async () => {
   project = tempDir('kpi-sync-installed-');
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'ops-project', private: true, type: 'module' }));
   // The connector package and the scaffold's test need vitest; its versions are in the npm cache already.
-  await npm(['install', '--prefer-offline', tarball, `vitest@${versionOf('vitest')}`, `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`], project);
+  await npm(
+    [
+      'install',
+      '--prefer-offline',
+      tarball,
+      `vitest@${versionOf('vitest')}`,
+      `typescript@${versionOf('typescript')}`,
+      `@types/node@${versionOf('@types/node')}`,
+    ],
+    project,
+  );
 
   api = http.createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"bad token"}');
@@ -133,7 +157,12 @@ describe('the packed package, installed with npm install', () => {
     const created = await kpiSync(['connector', 'new', 'kpi-sync-connector-acme', '--dir', project]);
     expect(created.code).toBe(0);
     const folder = path.join(project, 'kpi-sync-connector-acme');
-    const tsc = spawnSync(process.execPath, [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', folder], { cwd: folder, env: ENV, encoding: 'utf8', timeout: 120_000 });
+    const tsc = spawnSync(process.execPath, [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', folder], {
+      cwd: folder,
+      env: ENV,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
     const tests = await vitestIn(folder);
     expect(tests.code, tests.output).toBe(0);

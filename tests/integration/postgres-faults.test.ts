@@ -13,7 +13,11 @@ const YEARLY = '0 0 1 1 *';
 const processes: (QueueProcess | CliProcess)[] = [];
 const servers: PostgresServer[] = [];
 
-const { server: redis, postgres, fx } = useQueueRedis({
+const {
+  server: redis,
+  postgres,
+  fx,
+} = useQueueRedis({
   beforeClose: () => {
     for (const p of processes.splice(0)) if (p.child.exitCode === null) p.signal('SIGKILL');
   },
@@ -31,7 +35,12 @@ function opsUrl(p: QueueProcess | CliProcess): string {
 describe('queue mode: Postgres faults', () => {
   it('Postgres restarted mid-run: the sync fails as retryable, BullMQ retries it, and it lands once', { timeout: 60_000 }, async () => {
     const { dir } = writeQueueConfig({ kpis: [{ id: 'a', value: 7, schedule: YEARLY }], settings: { runOnStart: false } });
-    const worker = new QueueProcess('all', dir, { redisUrl: redis.url, databaseUrl: fx.databaseUrl, prefix: fx.prefix, settings: { backoffMs: 200, attempts: 20 } });
+    const worker = new QueueProcess('all', dir, {
+      redisUrl: redis.url,
+      databaseUrl: fx.databaseUrl,
+      prefix: fx.prefix,
+      settings: { backoffMs: 200, attempts: 20 },
+    });
     processes.push(worker);
     await worker.started();
 
@@ -41,7 +50,11 @@ describe('queue mode: Postgres faults', () => {
     await worker.waitFor((logs) => logs.some((l) => l.msg === 'sync job failed; retrying with backoff' && /KS_ERR_STORE/.test(String(l.error))));
     await postgres.server.start();
 
-    await eventually(async () => (await fx.queue.getJobState(syncJobId('a', at))) === 'completed' || undefined, 40_000, 'the job to complete after Postgres is back');
+    await eventually(
+      async () => (await fx.queue.getJobState(syncJobId('a', at))) === 'completed' || undefined,
+      40_000,
+      'the job to complete after Postgres is back',
+    );
     const job = await fx.queue.getJob(syncJobId('a', at));
     expect(job?.attemptsMade).toBeGreaterThanOrEqual(1);
     expect((await fx.store.listDatapoints('a')).map((p) => p.value)).toEqual([7]);
@@ -51,14 +64,22 @@ describe('queue mode: Postgres faults', () => {
 
   it('a pool smaller than the concurrency: syncs wait for a connection, and all of them land', { timeout: 60_000 }, async () => {
     const ids = Array.from({ length: 24 }, (_, i) => `p${i}`);
-    const { dir } = writeQueueConfig({ kpis: ids.map((id, i) => ({ id, value: i, schedule: YEARLY })), settings: { runOnStart: true, store: { poolSize: 1 } }, delayMs: 20 });
+    const { dir } = writeQueueConfig({
+      kpis: ids.map((id, i) => ({ id, value: i, schedule: YEARLY })),
+      settings: { runOnStart: true, store: { poolSize: 1 } },
+      delayMs: 20,
+    });
     const worker = new QueueProcess('all', dir, { redisUrl: redis.url, databaseUrl: fx.databaseUrl, prefix: fx.prefix, settings: { concurrency: 8 } });
     processes.push(worker);
     await worker.started();
-    await eventually(async () => {
-      for (const id of ids) if ((await fx.store.listRuns({ kpi: id, limit: 1 }))[0]?.status !== 'ok') return undefined;
-      return true;
-    }, 40_000, 'every KPI to sync');
+    await eventually(
+      async () => {
+        for (const id of ids) if ((await fx.store.listRuns({ kpi: id, limit: 1 }))[0]?.status !== 'ok') return undefined;
+        return true;
+      },
+      40_000,
+      'every KPI to sync',
+    );
     expect(worker.child.exitCode).toBeNull();
   });
 });

@@ -42,16 +42,28 @@ describe('deploy/prometheus/kpi-sync.rules.yml', () => {
   });
 
   it('has a unit test, firing and quiet, for every alert', () => {
-    const tests = (parse(readFileSync(TESTS, 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] }).tests.flatMap((t) => t.alert_rule_test);
+    const tests = (parse(readFileSync(TESTS, 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] }).tests.flatMap(
+      (t) => t.alert_rule_test,
+    );
     for (const { alert } of rules) {
       const cases = tests.filter((t) => t.alertname === alert);
-      expect(cases.some((t) => t.exp_alerts.length > 0), `${alert} never fires in the tests`).toBe(true);
-      expect(cases.some((t) => t.exp_alerts.length === 0), `${alert} is never shown quiet in the tests`).toBe(true);
+      expect(
+        cases.some((t) => t.exp_alerts.length > 0),
+        `${alert} never fires in the tests`,
+      ).toBe(true);
+      expect(
+        cases.some((t) => t.exp_alerts.length === 0),
+        `${alert} is never shown quiet in the tests`,
+      ).toBe(true);
     }
   });
 
   it('reads only series kpi-sync exports (or Prometheus itself writes)', () => {
-    const exported = new Set(createMetrics().registry.getMetricsAsArray().map((m) => m.name));
+    const exported = new Set(
+      createMetrics()
+        .registry.getMetricsAsArray()
+        .map((m) => m.name),
+    );
     const used = new Set(rules.flatMap((r) => [...r.expr.matchAll(/\b(kpi_[a-z_]+|kr_[a-z_]+)\b/g)].map((m) => m[1]!)));
     expect(used.size).toBeGreaterThan(3);
     for (const name of used) expect(exported, `${name} is not a kpi-sync metric`).toContain(name);

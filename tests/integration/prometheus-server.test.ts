@@ -53,13 +53,21 @@ function today(): SyncWindow {
 function recording(): { http: HttpClient; sent: HttpRequest[] } {
   const sent: HttpRequest[] = [];
   const inner = createHttpClient({ attempts: 1, timeoutMs: 5_000 });
-  return { sent, http: { request: (request) => {
+  return {
+    sent,
+    http: {
+      request: (request) => {
         sent.push(request);
         return inner.request(request);
-      }, } };
+      },
+    },
+  };
 }
 
-async function fetchValues(promql: string, options: { window?: SyncWindow; mode?: 'current' | 'backfill'; settings?: Record<string, unknown>; whenEmpty?: 'skip' | 'zero' } = {}) {
+async function fetchValues(
+  promql: string,
+  options: { window?: SyncWindow; mode?: 'current' | 'backfill'; settings?: Record<string, unknown>; whenEmpty?: 'skip' | 'zero' } = {},
+) {
   const connection = prometheus.connectionSchema.parse({ baseUrl: server.url, ...options.settings });
   const query = prometheus.querySchema.parse({ promql, ...(options.whenEmpty ? { whenEmpty: options.whenEmpty } : {}) });
   const { http, sent } = recording();

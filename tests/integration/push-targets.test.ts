@@ -64,7 +64,17 @@ function dispatcher(on: Store, configs: TargetConfig[]): Dispatcher {
 function push(target: string, payload: PushPayload = nrrMay): OutboxEntry {
   const key = `${payload.key}_${target}`;
   const at = clock.toISOString();
-  return { id: key, eventId: key, channel: 'push', destination: target, payload: { ...payload, key }, status: 'pending', attempts: 0, createdAt: at, nextAttemptAt: at };
+  return {
+    id: key,
+    eventId: key,
+    channel: 'push',
+    destination: target,
+    payload: { ...payload, key },
+    status: 'pending',
+    attempts: 0,
+    createdAt: at,
+    nextAttemptAt: at,
+  };
 }
 
 describe('KR pushes through the dispatcher and the SQLite outbox', () => {
@@ -73,7 +83,13 @@ describe('KR pushes through the dispatcher and the SQLite outbox', () => {
     const q = await quantive();
     const down = await startServer((_req, res) => json(res, 503, { message: 'Tability is down for maintenance' }, { 'retry-after': '120' }));
     servers.push(down);
-    const tability = targetConfigSchema.parse({ kind: 'tability', name: 'tability', remoteCheckinsToken: 'rct-int-778899', personalApiToken: 'pat-int-665544', baseUrl: down.url });
+    const tability = targetConfigSchema.parse({
+      kind: 'tability',
+      name: 'tability',
+      remoteCheckinsToken: 'rct-int-778899',
+      personalApiToken: 'pat-int-665544',
+      baseUrl: down.url,
+    });
     await db.enqueueOutbox([push('quantive'), push('tability')]);
 
     const d = dispatcher(db, [quantiveConfig(q.base), tability]);

@@ -75,7 +75,11 @@ describe('data quality gates', () => {
     const { dir, db } = writeConfig({ file: csv });
     const first = await runCli(['run', '--once', '--config', dir, '--db', db]);
     expect(first.code).toBe(1);
-    const failure = first.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.code === 'KS_ERR_QUALITY');
+    const failure = first.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.code === 'KS_ERR_QUALITY');
     expect(failure.msg).toContain('133 of 142 rows rejected (93.7%; the limit is 5%)');
     expect(failure.msg).toContain('first rejected: line 11: not a number in column "amount"');
     expect(failure.msg).toContain('set decimal: "." and thousands: "," on the connection');

@@ -33,7 +33,9 @@ describe('queue mode: CLI wiring', () => {
     process.env.REDIS_URL = 'redis://127.0.0.1:1';
     const cli = program();
     registerWorker(cli);
-    await expect(cli.parseAsync(['node', 'kpi-sync', 'worker', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 1000; got "0"/);
+    await expect(cli.parseAsync(['node', 'kpi-sync', 'worker', '--concurrency', '0'])).rejects.toThrow(
+      /--concurrency must be a whole number from 1 to 1000; got "0"/,
+    );
   });
 
   it('--role takes scheduler, worker and all, and needs queue mode for anything but all', async () => {

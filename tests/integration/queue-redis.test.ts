@@ -29,9 +29,19 @@ async function server(options: Parameters<typeof startRedisServer>[0] = {}): Pro
   return started;
 }
 
-async function spawn(role: 'all' | 'worker', dir: string, url: string, options: { prefix?: string; settings?: QueueChildSettings } = {}): Promise<{ p: QueueProcess; databaseUrl: string }> {
+async function spawn(
+  role: 'all' | 'worker',
+  dir: string,
+  url: string,
+  options: { prefix?: string; settings?: QueueChildSettings } = {},
+): Promise<{ p: QueueProcess; databaseUrl: string }> {
   const databaseUrl = await postgres.server.createDatabase();
-  const p = new QueueProcess(role, dir, { redisUrl: url, databaseUrl, prefix: options.prefix ?? `test-${randomUUID()}`, ...(options.settings ? { settings: options.settings } : {}) });
+  const p = new QueueProcess(role, dir, {
+    redisUrl: url,
+    databaseUrl,
+    prefix: options.prefix ?? `test-${randomUUID()}`,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   processes.push(p);
   return { p, databaseUrl };
 }
@@ -110,7 +120,12 @@ describe('queue mode: Redis requirements and outages', () => {
   it('Redis restarted mid-run (AOF on): the worker resumes taking jobs; the data was never in Redis', { timeout: 60_000 }, async () => {
     const redis = await server({ appendonly: true });
     const prefix = `test-${randomUUID()}`;
-    const { dir } = writeQueueConfig({ kpis: [{ id: 'before', value: 1, schedule: YEARLY }, { id: 'after', value: 2, schedule: YEARLY }] });
+    const { dir } = writeQueueConfig({
+      kpis: [
+        { id: 'before', value: 1, schedule: YEARLY },
+        { id: 'after', value: 2, schedule: YEARLY },
+      ],
+    });
     const { p, databaseUrl } = await spawn('all', dir, redis.url, { prefix });
     await p.waitFor(syncedKpi('before'));
     await p.waitFor(syncedKpi('after'));
@@ -137,7 +152,12 @@ describe('queue mode: Redis requirements and outages', () => {
   it('Redis restarted empty (no persistence): a warning at start, and the job schedulers are back without a SIGHUP', { timeout: 60_000 }, async () => {
     const redis = await server({ appendonly: false });
     const prefix = `test-${randomUUID()}`;
-    const { dir } = writeQueueConfig({ kpis: [{ id: 'a', schedule: YEARLY }, { id: 'b', schedule: YEARLY }] });
+    const { dir } = writeQueueConfig({
+      kpis: [
+        { id: 'a', schedule: YEARLY },
+        { id: 'b', schedule: YEARLY },
+      ],
+    });
     const { p } = await spawn('all', dir, redis.url, { prefix, settings: { healEveryMs: 1_000 } });
     await p.started();
     expect(p.logs().filter((l) => String(l.msg).startsWith('redis has no persistence'))).toHaveLength(1);

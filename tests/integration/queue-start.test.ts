@@ -20,13 +20,22 @@ afterEach(() => {
 
 function cli(args: string[], prefix: string, databaseUrl: string): CliProcess {
   // Debug: queue-mode workers log each successful sync at debug (info gets a count per minute).
-  const p = new CliProcess([...args, '--json', '--config', 'config/examples'], { REDIS_URL: server.url, DATABASE_URL: databaseUrl, KPI_SYNC_REDIS_PREFIX: prefix, LOG_LEVEL: 'debug' });
+  const p = new CliProcess([...args, '--json', '--config', 'config/examples'], {
+    REDIS_URL: server.url,
+    DATABASE_URL: databaseUrl,
+    KPI_SYNC_REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'debug',
+  });
   running.push(p);
   return p;
 }
 
 const EXAMPLE_KPIS = ['mrr', 'trial_signups', 'churn_rate', 'ltv', 'cac', 'ltv_cac', 'open_critical_bugs', 'nps'];
-const syncedBy = (p: CliProcess) => p.logs().filter((l) => String(l.msg).startsWith('synced')).map((l) => String(l.kpi));
+const syncedBy = (p: CliProcess) =>
+  p
+    .logs()
+    .filter((l) => String(l.msg).startsWith('synced'))
+    .map((l) => String(l.kpi));
 
 describe('kpi-sync in queue mode (REDIS_URL set)', () => {
   it('a scheduler and a worker sync every example KPI once, each serves its own ops endpoints, and both stop on SIGTERM', { timeout: 60_000 }, async () => {
@@ -69,7 +78,14 @@ describe('kpi-sync in queue mode (REDIS_URL set)', () => {
     const prefix = `cli-${randomUUID()}`;
     const databaseUrl = await postgres.server.createDatabase();
     const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
-    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({ id, kpi: 'nps', source: 'sample_data', mode: 'current', status, startedAt });
+    const run = (id: string, startedAt: string, status: SyncRun['status']): SyncRun => ({
+      id,
+      kpi: 'nps',
+      source: 'sample_data',
+      mode: 'current',
+      status,
+      startedAt,
+    });
     // A run left `running` in the store, as an older kpi-sync that saved runs before they finished would leave it.
     const seed = await openPostgresStore(databaseUrl);
     await seed.saveRun(run('ancient', ago(40 * 24), 'ok'));

@@ -114,7 +114,12 @@ describe('queue mode: worker processes', () => {
   });
 
   it('SIGTERM: the worker takes no new job, finishes the one in flight, and exits 0', { timeout: 30_000 }, async () => {
-    const { dir, control } = writeQueueConfig({ kpis: [{ id: 'long', block: true, schedule: YEARLY }, { id: 'later', schedule: YEARLY }] });
+    const { dir, control } = writeQueueConfig({
+      kpis: [
+        { id: 'long', block: true, schedule: YEARLY },
+        { id: 'later', schedule: YEARLY },
+      ],
+    });
     const worker = spawn('worker', dir, { concurrency: 1 });
     await worker.started();
     await queueFirstRuns(dir);
@@ -144,7 +149,9 @@ describe('queue mode: worker processes', () => {
 
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
-    expect(worker.logs().some((l) => String(l.msg).startsWith('in-flight syncs did not finish within 300 ms; aborted and recorded as KS_ERR_ABORTED'))).toBe(true);
+    expect(worker.logs().some((l) => String(l.msg).startsWith('in-flight syncs did not finish within 300 ms; aborted and recorded as KS_ERR_ABORTED'))).toBe(
+      true,
+    );
     expect(await fx.store.listRuns({ kpi: 'stuck' })).toMatchObject([{ status: 'aborted', error: { code: 'KS_ERR_ABORTED' } }]);
     const [job] = await fx.queue.getWaiting();
     expect(job?.data.kpiId).toBe('stuck');

@@ -51,7 +51,10 @@ function fencedCommands(file: string, text: string): Example[] {
   const found: Example[] = [];
   for (const block of codeBlocks(text).filter((b) => ['', 'sh', 'bash', 'shell', 'console'].includes(b.lang))) {
     block.body.forEach((raw, i) => {
-      const line = raw.replace(/^\$\s+/, '').replace(/\s#\s.*$/, '').trim();
+      const line = raw
+        .replace(/^\$\s+/, '')
+        .replace(/\s#\s.*$/, '')
+        .trim();
       for (const segment of line.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
         const command = segment.replace(/^(?:[A-Z_]+=\S+\s+)+/, '').replace(/\s*\d?>>?\s*\S+/g, '');
         const match = INVOCATION.exec(command);
@@ -65,10 +68,16 @@ function fencedCommands(file: string, text: string): Example[] {
 /** Inline `kpi-sync …` spans outside code blocks: templates such as `kpi-sync check [CONNECTION] [--timeout MS]`. */
 function inlineTemplates(file: string, text: string): Example[] {
   const inBlocks = new Set(codeBlocks(text).flatMap((b) => b.body.map((_, i) => b.line + i)));
-  const prose = text.split('\n').filter((_, i) => !inBlocks.has(i + 1) && !text.split('\n')[i]!.startsWith('```')).join('\n');
+  const prose = text
+    .split('\n')
+    .filter((_, i) => !inBlocks.has(i + 1) && !text.split('\n')[i]!.startsWith('```'))
+    .join('\n');
   return [...prose.matchAll(/`([^`\n]*\bkpi-sync(?:\.js)? [^`\n]*)`/g)].flatMap((m) => {
     // In a table, `\|` separates alternatives; a bare `|` is a shell pipe, and what follows it is another program.
-    const span = m[1]!.split(/(?<!\\)\|/)[0]!.replace(/^(?:[A-Z_]+=\S+\s+)+/, '').trim();
+    const span = m[1]!
+      .split(/(?<!\\)\|/)[0]!
+      .replace(/^(?:[A-Z_]+=\S+\s+)+/, '')
+      .trim();
     const match = INVOCATION.exec(span);
     if (!match) return [];
     return [{ where: `${file} \`${m[1]}\``, text: m[1]!, args: words(span.slice(match[0].length).replace(/\\\||\[|\]|\.\.\.|…/g, ' ')) }];
@@ -131,7 +140,9 @@ describe('README command lines', () => {
   it('finds the examples to check', () => {
     expect(lines.length).toBeGreaterThanOrEqual(15);
     expect(templates.length).toBeGreaterThanOrEqual(15);
-    expect(lines.map((l) => l.args[0])).toEqual(expect.arrayContaining(['run', 'status', 'history', 'backfill', 'schema', 'alerts', 'plan', 'pushes', 'start', 'worker']));
+    expect(lines.map((l) => l.args[0])).toEqual(
+      expect.arrayContaining(['run', 'status', 'history', 'backfill', 'schema', 'alerts', 'plan', 'pushes', 'start', 'worker']),
+    );
   });
 
   it.each(lines.map((l) => [l.where, l]))('%s names a real command with valid options', async (_where, example) => {
@@ -149,7 +160,11 @@ describe('README command lines', () => {
     expect(await parseProblem(['backfill'])).toMatch(/required option '-k, --kpi <id>' not specified/);
     expect(templateProblem(['alerts', 'resend', 'ID'])).toBe('"alerts" has no subcommand "resend"');
     expect(templateProblem(['check', '--deadline', 'MS'])).toBe('"check" has no option --deadline');
-    expect(fencedCommands('x', '```sh\nKPI_SYNC_DB=x.db npm run --silent kpi-sync -- status -o json > s.json  # note\n```\n')[0]!.args).toEqual(['status', '-o', 'json']);
+    expect(fencedCommands('x', '```sh\nKPI_SYNC_DB=x.db npm run --silent kpi-sync -- status -o json > s.json  # note\n```\n')[0]!.args).toEqual([
+      'status',
+      '-o',
+      'json',
+    ]);
   });
 
   it('documents every command in the Commands table', () => {

@@ -51,7 +51,10 @@ describe('Redis connection', () => {
   });
 
   it('warns once, at the check, when Redis keeps nothing on disk, and not when AOF is on', async () => {
-    for (const [appendonly, warned] of [[false, true], [true, false]] as const) {
+    for (const [appendonly, warned] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const server = await startRedisServer({ appendonly });
       cleanups.push(() => server.stop());
       const redis = createRedisConnection(server.url, pino({ enabled: false }), FAST);

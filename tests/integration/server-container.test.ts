@@ -20,7 +20,15 @@ afterAll(async () => {
 
 function start(env: Record<string, string>) {
   const { logger, lines } = captureLogger('info');
-  const started = startOperations({ getCatalog: () => catalog, getStore: () => store, logger, metrics: createMetrics(), readiness: readyProbe(store), portFlag: '0', env });
+  const started = startOperations({
+    getCatalog: () => catalog,
+    getStore: () => store,
+    logger,
+    metrics: createMetrics(),
+    readiness: readyProbe(store),
+    portFlag: '0',
+    env,
+  });
   return { started, lines };
 }
 
@@ -48,10 +56,14 @@ describe('the operations server in a container', () => {
   });
 
   it('names a token file it cannot read, an empty one, and both variables at once', async () => {
-    await expect(start({ KPI_SYNC_HOST: '0.0.0.0', KPI_SYNC_TOKEN_FILE: '/run/secrets/missing' }).started).rejects.toThrow('KPI_SYNC_TOKEN_FILE /run/secrets/missing cannot be read: ENOENT');
+    await expect(start({ KPI_SYNC_HOST: '0.0.0.0', KPI_SYNC_TOKEN_FILE: '/run/secrets/missing' }).started).rejects.toThrow(
+      'KPI_SYNC_TOKEN_FILE /run/secrets/missing cannot be read: ENOENT',
+    );
     const empty = path.join(tempDir('kpi-sync-secret-'), 'empty');
     writeFileSync(empty, '\n');
     await expect(start({ KPI_SYNC_TOKEN_FILE: empty }).started).rejects.toThrow(/KPI_SYNC_TOKEN_FILE names .* is empty/);
-    await expect(start({ KPI_SYNC_TOKEN: 'a', KPI_SYNC_TOKEN_FILE: empty }).started).rejects.toThrow('KPI_SYNC_TOKEN and KPI_SYNC_TOKEN_FILE are both set: keep one');
+    await expect(start({ KPI_SYNC_TOKEN: 'a', KPI_SYNC_TOKEN_FILE: empty }).started).rejects.toThrow(
+      'KPI_SYNC_TOKEN and KPI_SYNC_TOKEN_FILE are both set: keep one',
+    );
   });
 });

@@ -33,7 +33,6 @@ beforeAll(async () => {
       },
     ],
   });
-
 });
 
 afterAll(async () => {
@@ -66,7 +65,10 @@ describe('operations server: probes and metrics', () => {
     slow.ready('config');
     slow.ready('redis', () => new Promise(() => {}));
     slow.waitFor('store', 'connecting to Postgres at db:5432');
-    expect(await slow.probe()).toEqual({ ok: false, checks: { config: 'ok', store: 'waiting: connecting to Postgres at db:5432', redis: 'no answer within 50 ms' } });
+    expect(await slow.probe()).toEqual({
+      ok: false,
+      checks: { config: 'ok', store: 'waiting: connecting to Postgres at db:5432', redis: 'no answer within 50 ms' },
+    });
     slow.ready('store', async () => undefined);
     slow.ready('redis', async () => 'PONG');
     expect(await slow.probe()).toEqual({ ok: true, checks: { config: 'ok', store: 'ok', redis: 'ok' } });
@@ -74,7 +76,13 @@ describe('operations server: probes and metrics', () => {
 
   it('/metrics serves the business figures, sync and API counters and process metrics in Prometheus format', async () => {
     const kpi = catalog.kpis.get('mrr')!;
-    open.metrics.observeSync(await runSync({ kpi: 'mrr' }, { catalog, store, logger: captureLogger('fatal').logger, now: () => NOW, scrub: (t) => t, httpFor: () => createHttpClient() }), kpi);
+    open.metrics.observeSync(
+      await runSync(
+        { kpi: 'mrr' },
+        { catalog, store, logger: captureLogger('fatal').logger, now: () => NOW, scrub: (t) => t, httpFor: () => createHttpClient() },
+      ),
+      kpi,
+    );
     open.metrics.onHttpAttempt('jira')({ label: 'POST /search', status: 429, durationMs: 120, waitedMs: 1500 });
 
     const response = await get(open, '/metrics');
@@ -95,7 +103,6 @@ describe('operations server: probes and metrics', () => {
     expect(text).toMatch(/^kpi_sync_process_cpu_seconds_total \d/m);
     expect(text).not.toMatch(/^process_cpu_seconds_total/m);
   });
-
 });
 
 describe('operations server: read API', () => {
@@ -103,9 +110,19 @@ describe('operations server: read API', () => {
     const { kpis } = (await get(open, '/api/kpis')).json();
     expect(kpis.map((k: { id: string }) => k.id)).toEqual([...catalog.kpis.keys()]);
     const mrr = kpis.find((k: { id: string }) => k.id === 'mrr');
-    expect(mrr).toMatchObject({ name: 'Monthly recurring revenue', category: 'Growth', unit: 'USD', bandText: "warn < 40,000 · critical < 30,000", band: { min: 30000, warnMin: 40000 }, health: { state: 'ok' } });
+    expect(mrr).toMatchObject({
+      name: 'Monthly recurring revenue',
+      category: 'Growth',
+      unit: 'USD',
+      bandText: 'warn < 40,000 · critical < 30,000',
+      band: { min: 30000, warnMin: 40000 },
+      health: { state: 'ok' },
+    });
     expect(mrr.latest).toMatchObject({ label: '2026-11', value: (await store.latestDatapoint('mrr'))!.value });
-    expect(kpis.find((k: { id: string }) => k.id === 'enterprise_pipeline')).toMatchObject({ latest: null, lastRun: { status: 'failed', error: { code: 'KS_ERR_SOURCE_READ' } } });
+    expect(kpis.find((k: { id: string }) => k.id === 'enterprise_pipeline')).toMatchObject({
+      latest: null,
+      lastRun: { status: 'failed', error: { code: 'KS_ERR_SOURCE_READ' } },
+    });
   });
 
   it('/api/kpis/:id/datapoints returns the periods from `from` to `to`, both included', async () => {
@@ -122,7 +139,14 @@ describe('operations server: read API', () => {
     expect(transitions.length).toBeGreaterThan(0);
     const latest = transitions.at(-1)!;
     const byDefault = (await get(open, '/api/kpis/churn_rate/history')).json();
-    expect(byDefault).toMatchObject({ kpi: 'churn_rate', interval: 'month', unit: '%', band: { max: 7.5, warnMax: 6 }, range: { default: true, label: '2024-12 to 2026-11' }, truncated: false });
+    expect(byDefault).toMatchObject({
+      kpi: 'churn_rate',
+      interval: 'month',
+      unit: '%',
+      band: { max: 7.5, warnMax: 6 },
+      range: { default: true, label: '2024-12 to 2026-11' },
+      truncated: false,
+    });
     expect(byDefault.datapoints.map((p: { value: number }) => p.value)).toEqual((await store.listDatapoints('churn_rate')).map((p) => p.value));
     expect(byDefault.datapoints[0]).toMatchObject({ label: '2025-01', source: 'sample_data' });
     expect(byDefault.transitions.at(-1)).toMatchObject({ from: latest.from, to: latest.to, at: latest.at, period: latest.period });
@@ -154,13 +178,17 @@ describe('operations server: read API', () => {
     const { objectives } = (await get(open, '/api/objectives')).json();
     expect(objectives.map((o: { id: string }) => o.id)).toEqual(['reduce_churn', 'improve_quality']);
     const nps = objectives[1].krs.find((kr: { id: string }) => kr.id === 'nps_to_45');
-    expect(nps).toMatchObject({ kind: 'aspirational', start: 32, target: 45, progress: { expectedAtDue: 0.7, track: (await store.latestProgress('nps_to_45'))!.track } });
+    expect(nps).toMatchObject({
+      kind: 'aspirational',
+      start: 32,
+      target: 45,
+      progress: { expectedAtDue: 0.7, track: (await store.latestProgress('nps_to_45'))!.track },
+    });
 
     const { runs } = (await get(open, '/api/runs?kpi=enterprise_pipeline&limit=1')).json();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ kpi: 'enterprise_pipeline', status: 'failed', error: { code: 'KS_ERR_SOURCE_READ' } });
   });
-
 });
 
 describe('operations server: token', () => {
@@ -181,8 +209,7 @@ describe('operations server: token', () => {
     expect(login.status).toBe(401);
     expect(login.text).toContain('<form class="login" method="post" action="/login">');
 
-    const post = (token: string) =>
-      fetch(`${guarded.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+    const post = (token: string) => fetch(`${guarded.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
     const wrong = await post('guess');
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('That token is not right.');
@@ -215,7 +242,6 @@ describe('operations server: token', () => {
       'refusing to serve on 0.0.0.0 without a token: set settings.server.token (for example token: ${KPI_SYNC_TOKEN}) or bind to 127.0.0.1',
     );
   });
-
 });
 
 describe('startOperations', () => {
@@ -223,7 +249,15 @@ describe('startOperations', () => {
     let app: Awaited<ReturnType<typeof openTestApp>> | undefined;
     const metrics = createMetrics({ getCatalog: () => app!.catalog });
     app = await openTestApp({ config: configDir, db: path.join(tempDir(), 'ops.db'), logLevel: 'error' }, { observer: observerOf(metrics) });
-    const server = (await startOperations({ getCatalog: () => app.catalog, getStore: () => app.store, logger: app.logger, metrics, readiness: readyProbe(app.store), portFlag: '0', env: { KPI_SYNC_PORT: '1' } }))!;
+    const server = (await startOperations({
+      getCatalog: () => app.catalog,
+      getStore: () => app.store,
+      logger: app.logger,
+      metrics,
+      readiness: readyProbe(app.store),
+      portFlag: '0',
+      env: { KPI_SYNC_PORT: '1' },
+    }))!;
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       await runSync({ kpi: 'nps' }, app.env);
@@ -242,7 +276,15 @@ describe('startOperations', () => {
     probe.waitFor('store', 'connecting to Postgres at db:5432');
     let storeOpen: Store | undefined;
     const { logger } = captureLogger('fatal');
-    const server = (await startOperations({ getCatalog: () => catalog, getStore: () => storeOpen, logger, metrics: createMetrics(), readiness: probe, portFlag: '0', env: {} }))!;
+    const server = (await startOperations({
+      getCatalog: () => catalog,
+      getStore: () => storeOpen,
+      logger,
+      metrics: createMetrics(),
+      readiness: probe,
+      portFlag: '0',
+      env: {},
+    }))!;
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const waiting = await fetch(`${server.url}/readyz`);

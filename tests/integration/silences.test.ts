@@ -21,8 +21,27 @@ const at = (minutes: number) => new Date(Date.parse('2026-11-23T10:00:00Z') + mi
 
 function alert(id: string, kpi: string, category = 'Growth', extra: Partial<OutboxEntry> = {}): OutboxEntry {
   const now = clock.toISOString();
-  const payload = { id: `evt-${id}`, type: 'health.transition', kpi: { id: kpi, name: kpi, category }, from: 'ok', to: 'critical', trend: [], episode: `${kpi}-1` };
-  return { id, eventId: `evt-${id}`, channel: 'alert', destination: 'hook', payload, status: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now, ...extra };
+  const payload = {
+    id: `evt-${id}`,
+    type: 'health.transition',
+    kpi: { id: kpi, name: kpi, category },
+    from: 'ok',
+    to: 'critical',
+    trend: [],
+    episode: `${kpi}-1`,
+  };
+  return {
+    id,
+    eventId: `evt-${id}`,
+    channel: 'alert',
+    destination: 'hook',
+    payload,
+    status: 'pending',
+    attempts: 0,
+    createdAt: now,
+    nextAttemptAt: now,
+    ...extra,
+  };
 }
 
 function silence(id: string, matcher: Silence['matcher'], from: number, until: number): Silence {
@@ -32,7 +51,10 @@ function silence(id: string, matcher: Silence['matcher'], from: number, until: n
 /** A receiver that takes everything and remembers what it got. */
 function recording(): Deliverer & { got: string[] } {
   const got: string[] = [];
-  return { name: 'hook', got, deliver: async (payload) => {
+  return {
+    name: 'hook',
+    got,
+    deliver: async (payload) => {
       got.push((payload as { id: string }).id);
       return { outcome: 'delivered', status: 200 };
     },
@@ -115,7 +137,8 @@ describe('silences in delivery', () => {
     let reads = 0;
     const counting = new Proxy(store, {
       get(target, key, receiver) {
-        if (key === 'listSilences') return (...args: Parameters<Store['listSilences']>) => {
+        if (key === 'listSilences')
+          return (...args: Parameters<Store['listSilences']>) => {
             reads++;
             return target.listSilences(...args);
           };

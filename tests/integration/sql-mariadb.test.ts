@@ -37,14 +37,22 @@ defineSqlScenarios('MariaDB', () => ({
     longRunning: (marker) => `SELECT BENCHMARK(2000000000, MD5('${marker}'))`,
   },
   countOrders: async () => number(await my.admin(`SELECT COUNT(*) FROM ${my.database}.orders`)),
-  running: async (marker) => number(await my.admin("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE CONCAT('%', ?, '%')", [marker])),
+  running: async (marker) =>
+    number(await my.admin("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE CONCAT('%', ?, '%')", [marker])),
   sessionsOf: async (user) => number(await my.admin('SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ?', [user])),
   writable: { user: WRITER, says: /INSERT on `t_[0-9a-f]+`\.\*/ },
 }));
 
 describe('sql connector on MariaDB: an interrupted BENCHMARK()', () => {
   it('is not taken as a value: it returns 0 when the statement limit stops it, which the client refuses', async () => {
-    const settings = sql.connectionSchema.parse({ dialect: 'mysql', host: '127.0.0.1', port: my.port, database: my.database, ...READER, statementTimeoutMs: 300 });
+    const settings = sql.connectionSchema.parse({
+      dialect: 'mysql',
+      host: '127.0.0.1',
+      port: my.port,
+      database: my.database,
+      ...READER,
+      statementTimeoutMs: 300,
+    });
     const query = sql.querySchema.parse({ sql: "SELECT BENCHMARK(2000000000, MD5('x'))" });
     const error = await sql.fetch(settings, query, createTestContext({ window: NOVEMBER_UTC })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KS_ERR_TRANSIENT', retryable: true });

@@ -38,7 +38,11 @@ defineSqlScenarios('PostgreSQL', () => ({
   },
   countOrders: async () => Number((await pg.admin('SELECT count(*) FROM orders'))[0]![0]),
   running: async (marker) =>
-    Number((await pg.admin("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'", [marker]))[0]![0]),
+    Number(
+      (
+        await pg.admin("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'", [marker])
+      )[0]![0],
+    ),
   sessionsOf: async (user) => Number((await pg.admin('SELECT count(*) FROM pg_stat_activity WHERE usename = $1', [user]))[0]![0]),
   writable: { user: { user: 'postgres', password: 'trusted-anyway' }, says: /is a superuser/ },
 }));
@@ -48,7 +52,11 @@ describe('sql connector on PostgreSQL: TLS', () => {
     sql.connectionSchema.parse({ dialect: 'postgres', host: 'localhost', port: pg.port, database: pg.database, ...READER, ...extra });
 
   it('verify-full with the CA that signed the certificate reads the value over TLS', async () => {
-    const values = await sql.fetch(settings({ ssl: 'verify-full', sslCa: pg.caFile }), sql.querySchema.parse({ sql: `SELECT count(*) FROM orders WHERE ${WINDOW}` }), createTestContext({ window: NOVEMBER_PARIS }));
+    const values = await sql.fetch(
+      settings({ ssl: 'verify-full', sslCa: pg.caFile }),
+      sql.querySchema.parse({ sql: `SELECT count(*) FROM orders WHERE ${WINDOW}` }),
+      createTestContext({ window: NOVEMBER_PARIS }),
+    );
     expect(values[0]?.value).toBe(expected(NOVEMBER_PARIS).count);
     expect((await sql.check(settings({ ssl: 'verify-full', sslCa: pg.caFile }), createCheckContext())).detail).toContain('TLS verify-full');
   });

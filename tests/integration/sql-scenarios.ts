@@ -62,7 +62,13 @@ async function eventually<T>(read: () => Promise<T>, want: T, ms = 10_000): Prom
 
 export function defineSqlScenarios(name: string, getSetup: () => SqlScenarioSetup): void {
   const parse = (settings: Record<string, unknown>) => sql.connectionSchema.parse(settings);
-  const fetch = (settings: Record<string, unknown>, text: string, window: SyncWindow, extra: Record<string, unknown> = {}, mode: 'current' | 'backfill' = 'current') => {
+  const fetch = (
+    settings: Record<string, unknown>,
+    text: string,
+    window: SyncWindow,
+    extra: Record<string, unknown> = {},
+    mode: 'current' | 'backfill' = 'current',
+  ) => {
     const ctx = createTestContext({ window, mode });
     return { ctx, result: sql.fetch(parse(settings), sql.querySchema.parse({ sql: text, ...extra }), ctx) };
   };
@@ -127,9 +133,11 @@ export function defineSqlScenarios(name: string, getSetup: () => SqlScenarioSetu
       expect(await setup.countOrders()).toBe(before);
     });
 
-    it('the statement timeout stops a long query on the server: retryable, in the server\'s words', async () => {
+    it("the statement timeout stops a long query on the server: retryable, in the server's words", async () => {
       const started = Date.now();
-      const error = await fetch(getSetup().connection(READER, { statementTimeoutMs: 300 }), getSetup().sql.sleep(30, 'timeout'), NOVEMBER_UTC).result.catch((e: unknown) => e);
+      const error = await fetch(getSetup().connection(READER, { statementTimeoutMs: 300 }), getSetup().sql.sleep(30, 'timeout'), NOVEMBER_UTC).result.catch(
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ code: 'KS_ERR_TRANSIENT', retryable: true });
       expect((error as Error).message).toMatch(/statement timeout|max_statement_time|max_execution_time/);
       expect((error as Error).message).toContain('statementTimeoutMs (300 ms)');

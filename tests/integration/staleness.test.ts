@@ -33,7 +33,13 @@ async function setup(health?: HealthRecord, runs: Array<Pick<SyncRun, 'status' |
   return { catalog, store };
 }
 
-const okSince = (checkedAt?: string): HealthRecord => ({ state: 'ok', since: ago(24 * 10), lastPeriod: '2026-11-20T00:00:00.000Z', lastValue: 100, ...(checkedAt ? { checkedAt } : {}) });
+const okSince = (checkedAt?: string): HealthRecord => ({
+  state: 'ok',
+  since: ago(24 * 10),
+  lastPeriod: '2026-11-20T00:00:00.000Z',
+  lastValue: 100,
+  ...(checkedAt ? { checkedAt } : {}),
+});
 
 describe('checkStaleness', () => {
   it('leaves a KPI whose health was checked within the window alone, without reading its run history', async () => {

@@ -32,7 +32,9 @@ async function snapshot(store: Store) {
 }
 
 describe('kpi-sync store copy', () => {
-  it('moves an embedded install to Postgres: datapoints, health, KR progress, bookkeeping and undelivered alerts, and a second copy adds nothing', { timeout: 60_000 }, async () => {
+  it('moves an embedded install to Postgres: datapoints, health, KR progress, bookkeeping and undelivered alerts, and a second copy adds nothing', {
+    timeout: 60_000,
+  }, async () => {
     const dir = tempDir('kpi-sync-copy-');
     const db = path.join(dir, 'embedded.db');
     const config = path.join(REPO, 'config/examples');
@@ -41,13 +43,47 @@ describe('kpi-sync store copy', () => {
     const embedded = await openSqliteStore(db);
     stores.push(embedded);
     await embedded.enqueueOutbox([
-      { id: 'evt_x-ops', eventId: 'evt_x', channel: 'alert', destination: 'ops', payload: { note: 'waiting' }, status: 'pending', attempts: 2, createdAt: '2026-12-01T00:00:00.000Z', nextAttemptAt: '2026-12-01T00:05:00.000Z' },
+      {
+        id: 'evt_x-ops',
+        eventId: 'evt_x',
+        channel: 'alert',
+        destination: 'ops',
+        payload: { note: 'waiting' },
+        status: 'pending',
+        attempts: 2,
+        createdAt: '2026-12-01T00:00:00.000Z',
+        nextAttemptAt: '2026-12-01T00:05:00.000Z',
+      },
     ]);
-    await embedded.saveBackfillProgress('nps', { from: '2025-01-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', done: '2026-03-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z' });
+    await embedded.saveBackfillProgress('nps', {
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+      done: '2026-03-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    });
     await embedded.setDestinationDisabled('ops', { at: '2026-12-01T00:00:00.000Z', status: 410, reason: 'Gone' });
-    await embedded.addSilence({ id: 'sil_1', matcher: { kpi: 'mrr' }, startsAt: '2026-12-01T00:00:00.000Z', endsAt: '2026-12-01T02:00:00.000Z', reason: 'migration', createdBy: 'alice' });
+    await embedded.addSilence({
+      id: 'sil_1',
+      matcher: { kpi: 'mrr' },
+      startsAt: '2026-12-01T00:00:00.000Z',
+      endsAt: '2026-12-01T02:00:00.000Z',
+      reason: 'migration',
+      createdBy: 'alice',
+    });
     // Silenced entries are finished, like delivered ones: they stay behind.
-    await embedded.enqueueOutbox([{ id: 'evt_s-ops', eventId: 'evt_s', channel: 'alert', destination: 'ops', payload: {}, status: 'silenced', attempts: 0, createdAt: '2026-12-01T00:00:00.000Z', nextAttemptAt: '2026-12-01T00:00:00.000Z' }]);
+    await embedded.enqueueOutbox([
+      {
+        id: 'evt_s-ops',
+        eventId: 'evt_s',
+        channel: 'alert',
+        destination: 'ops',
+        payload: {},
+        status: 'silenced',
+        attempts: 0,
+        createdAt: '2026-12-01T00:00:00.000Z',
+        nextAttemptAt: '2026-12-01T00:00:00.000Z',
+      },
+    ]);
 
     const url = await postgres.server.createDatabase();
     const first = await runCli(['store', 'copy', '--from', db, '--to', url, '--config', config]);
@@ -63,13 +99,24 @@ describe('kpi-sync store copy', () => {
 
     const second = await runCli(['store', 'copy', '--from', db, '--to', url, '--config', config]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/: 0 datapoint\(s\) written \(\d+ already there\), \d+ health record\(s\), 0 transition\(s\), 0 KR progress record\(s\), \d+ bookkeeping entr\(ies\), 0 undelivered/);
+    expect(second.stdout).toMatch(
+      /: 0 datapoint\(s\) written \(\d+ already there\), \d+ health record\(s\), 0 transition\(s\), 0 KR progress record\(s\), \d+ bookkeeping entr\(ies\), 0 undelivered/,
+    );
     expect(await snapshot(target)).toEqual(await snapshot(embedded));
     expect(`${first.stdout}${first.stderr}${second.stdout}`).not.toContain(new URL(url).password || 'no-password-set');
   });
 
   it('refuses a file at another schema version, and a --to that is not Postgres', async () => {
-    const bad = await runCli(['store', 'copy', '--from', '/nonexistent/kpi.db', '--to', 'postgres://x@127.0.0.1:1/db', '--config', path.join(REPO, 'config/examples')]);
+    const bad = await runCli([
+      'store',
+      'copy',
+      '--from',
+      '/nonexistent/kpi.db',
+      '--to',
+      'postgres://x@127.0.0.1:1/db',
+      '--config',
+      path.join(REPO, 'config/examples'),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/KS_ERR_STORE: cannot open \/nonexistent\/kpi\.db for reading/);
     const notPg = await runCli(['store', 'copy', '--from', 'x.db', '--to', 'mysql://x', '--config', path.join(REPO, 'config/examples')]);

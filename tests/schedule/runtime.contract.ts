@@ -93,7 +93,11 @@ export function defineRuntimeContract(name: string, factory: () => Promise<Runti
     }
 
     it('ticks each KPI on its own cron, and nothing before start', async () => {
-      const dir = gateConfig([{ id: 'a', schedule: EVERY_SECOND }, { id: 'b', schedule: EVERY_SECOND }, { id: 'quiet', schedule: NEVER }]);
+      const dir = gateConfig([
+        { id: 'a', schedule: EVERY_SECOND },
+        { id: 'b', schedule: EVERY_SECOND },
+        { id: 'quiet', schedule: NEVER },
+      ]);
       const { app, runtime } = await fixture.open(dir, gates, events);
       running = runtime;
       expect(synced).toEqual([]);
@@ -134,7 +138,14 @@ export function defineRuntimeContract(name: string, factory: () => Promise<Runti
     it('keeps the running schedules when a reload brings a bad cron', async () => {
       const { app, runtime, dir } = await startOn([{ id: 'a', schedule: EVERY_SECOND }]);
       await until(() => count('a') >= 1, 'a first tick');
-      gateConfig([{ id: 'a', schedule: '61 * * * *' }, { id: 'b', schedule: EVERY_SECOND }], {}, dir);
+      gateConfig(
+        [
+          { id: 'a', schedule: '61 * * * *' },
+          { id: 'b', schedule: EVERY_SECOND },
+        ],
+        {},
+        dir,
+      );
       await expect(app.reload()).resolves.toBeDefined();
       await expect(runtime.reload(app.catalog)).rejects.toThrow(/61 \* \* \* \*/);
       const before = count('a');

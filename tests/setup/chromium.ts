@@ -5,7 +5,16 @@ import { ensureDebianTool } from './debian-package.ts';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Headless, and no traffic of Chromium's own (updates, sync, QUIC): the tests' pages talk to loopback only. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const HINT = 'Chromium is not installed: run `sudo apt-get install -y chromium` (Debian/Ubuntu) and run the tests again.';
 

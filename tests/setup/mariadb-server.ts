@@ -123,7 +123,9 @@ async function launch(binary: string, dir: string, data: string, socketPath: str
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-      throw new Error(`mariadbd on port ${port} did not start (${child.exitCode ?? child.signalCode}):\n${`${output}\n${log}`.trim().split('\n').slice(-8).join('\n')}`);
+      throw new Error(
+        `mariadbd on port ${port} did not start (${child.exitCode ?? child.signalCode}):\n${`${output}\n${log}`.trim().split('\n').slice(-8).join('\n')}`,
+      );
     }
     try {
       await (await connectRoot()).end();
@@ -195,4 +197,3 @@ function run(command: string, args: string[]): Promise<void> {
     });
   });
 }
-

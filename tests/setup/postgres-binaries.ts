@@ -13,9 +13,10 @@ export async function ensurePostgresBinaries(): Promise<string> {
 
 function findBinDir(): string | undefined {
   const versions = existsSync('/usr/lib/postgresql')
-    ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   const dirs = ['/usr/lib/postgresql/15/bin', ...versions.map((v) => `/usr/lib/postgresql/${v}/bin`), ...(process.env.PATH ?? '').split(delimiter)];
   return dirs.find((dir) => dir && executable(join(dir, 'initdb')) && executable(join(dir, 'postgres')));
 }
-

@@ -75,7 +75,12 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     if (owner) chownSync(dir, owner.uid, owner.gid);
     await run(asOwner(owner, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']));
     const settings = { ...TEST_SETTINGS, unix_socket_directories: `'${dir}'`, ...options.settings };
-    appendFileSync(join(data, 'postgresql.conf'), `\n# kpi-sync test server\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+    appendFileSync(
+      join(data, 'postgresql.conf'),
+      `\n# kpi-sync test server\n${Object.entries(settings)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join('\n')}\n`,
+    );
   } catch (error) {
     remove(dir);
     throw error;
@@ -231,7 +236,7 @@ function serverOwner(): { uid: number; gid: number } | undefined {
   const uid = id('-u');
   const gid = id('-g');
   if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error('running as root, but there is no `postgres` user to run the server as: install Debian\'s `postgresql` package or `useradd postgres`');
+    throw new Error("running as root, but there is no `postgres` user to run the server as: install Debian's `postgresql` package or `useradd postgres`");
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }

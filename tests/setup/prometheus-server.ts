@@ -111,4 +111,3 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   }
   throw new Error(`not ready within ${READY_TIMEOUT_MS} ms`);
 }
-

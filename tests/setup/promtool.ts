@@ -13,4 +13,3 @@ const INSTALL_HINT = 'promtool not found: run `apt-get install -y prometheus` (D
 export async function ensurePromtool(): Promise<string> {
   return ensureDebianTool({ package: 'prometheus', hint: INSTALL_HINT, find: () => findOnPath('promtool') });
 }
-

@@ -71,12 +71,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 async function launch(binary: string, port: number, options: RedisServerOptions): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'kpi-sync-redis-'));
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', options.appendonly ? 'yes' : 'no',
-    '--dir', dir,
-    '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    options.appendonly ? 'yes' : 'no',
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    options.maxmemoryPolicy ?? 'noeviction',
     ...(options.args ?? []),
   ];
   let child: ChildProcess | undefined;

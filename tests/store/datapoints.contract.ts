@@ -75,9 +75,7 @@ export function defineDatapointContract(current: () => Store): void {
     });
 
     it('writes nothing from a batch that holds an invalid point', async () => {
-      await expect(
-        store.upsertDatapoints([dp('mrr', '2024-01-01T00:00:00Z', 1), dp('mrr', 'not a date', 2)]),
-      ).rejects.toThrow(/not a date/);
+      await expect(store.upsertDatapoints([dp('mrr', '2024-01-01T00:00:00Z', 1), dp('mrr', 'not a date', 2)])).rejects.toThrow(/not a date/);
       await expect(store.upsertDatapoints([dp('mrr', '2024-02-01T00:00:00Z', Number.NaN)])).rejects.toThrow();
       expect(await store.listDatapoints('mrr')).toEqual([]);
     });
@@ -122,8 +120,7 @@ export function defineDatapointContract(current: () => Store): void {
     it('applies from (inclusive), to (exclusive) and limit (most recent, oldest first)', async () => {
       const months = ['01', '02', '03', '04', '05', '06'].map((m, i) => dp('mrr', `2024-${m}-01T00:00:00Z`, i));
       await store.upsertDatapoints(months);
-      const values = async (query: Parameters<Store['listDatapoints']>[1]) =>
-        (await store.listDatapoints('mrr', query)).map((p) => p.value);
+      const values = async (query: Parameters<Store['listDatapoints']>[1]) => (await store.listDatapoints('mrr', query)).map((p) => p.value);
 
       expect(await values({})).toEqual([0, 1, 2, 3, 4, 5]);
       expect(await values({ from: '2024-02-01T00:00:00Z' })).toEqual([1, 2, 3, 4, 5]);

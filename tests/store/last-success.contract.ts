@@ -36,14 +36,23 @@ export function defineLastSuccessContract(current: () => Store): void {
     it('outlives the run when retention deletes it, so a KPI that keeps failing still says when it last synced', async () => {
       await store.saveRun(run('ok', 'mrr', '2024-01-01T00:00:00Z', { status: 'ok', finishedAt: '2024-01-01T00:00:02Z' }));
       await store.saveRun(run('failed', 'mrr', '2024-02-20T00:00:00Z', { status: 'failed', finishedAt: '2024-02-20T00:00:02Z' }));
-      const pruned = await store.pruneHistory({ runsBefore: '2024-02-01T00:00:00Z', deliveredBefore: '2000-01-01T00:00:00Z', abandonedBefore: '2000-01-01T00:00:00Z', now: '2024-03-01T00:00:00Z' });
+      const pruned = await store.pruneHistory({
+        runsBefore: '2024-02-01T00:00:00Z',
+        deliveredBefore: '2000-01-01T00:00:00Z',
+        abandonedBefore: '2000-01-01T00:00:00Z',
+        now: '2024-03-01T00:00:00Z',
+      });
       expect(pruned.runsDeleted).toBe(1);
       expect((await store.listRuns({ kpi: 'mrr' })).map((r) => r.id)).toEqual(['failed']);
       expect((await store.lastSuccessfulSyncs()).get('mrr')).toBe('2024-01-01T00:00:02Z');
     });
 
     it('writes nothing when the commit carrying the ok run fails', async () => {
-      const bad = { kpi: 'mrr', run: run('r', 'mrr', '2024-03-01T00:00:00Z', { status: 'ok' as const, finishedAt: '2024-03-01T00:00:01Z' }), notified: [{ route: 'x', at: 'not a date' }] };
+      const bad = {
+        kpi: 'mrr',
+        run: run('r', 'mrr', '2024-03-01T00:00:00Z', { status: 'ok' as const, finishedAt: '2024-03-01T00:00:01Z' }),
+        notified: [{ route: 'x', at: 'not a date' }],
+      };
       await expect(store.commitSync(bad)).rejects.toThrow();
       expect(await store.lastSuccessfulSyncs()).toEqual(new Map());
     });

@@ -99,8 +99,21 @@ describe('Postgres store', () => {
     );
     expect(relations.filter((r) => r.kind === 'v').map((r) => r.name)).toEqual(['kpi_datapoints', 'kpi_latest', 'kr_progress_latest', 'sync_runs']);
     expect(relations.filter((r) => r.kind === 'r').map((r) => r.name)).toEqual([
-      'alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled',
-      'health', 'health_transitions', 'kpi_last_success', 'kr_progress', 'kr_push_last', 'outbox', 'runs', 'schema_migrations', 'silences',
+      'alert_notified',
+      'backfill_progress',
+      'connection_state',
+      'connector_cursors',
+      'datapoints',
+      'destinations_disabled',
+      'health',
+      'health_transitions',
+      'kpi_last_success',
+      'kr_progress',
+      'kr_push_last',
+      'outbox',
+      'runs',
+      'schema_migrations',
+      'silences',
     ]);
 
     await stores[0]!.upsertDatapoints([dp('mrr', '2024-01-01T00:00:00+01:00', 1)]);
@@ -124,13 +137,23 @@ describe('Postgres store', () => {
     expect(await sql(url, 'SELECT value FROM datapoints')).toEqual([{ value: 1 }]);
   });
 
-  it('seeds each KPI\'s last success from the ok runs already stored when it adds the table', async () => {
+  it("seeds each KPI's last success from the ok runs already stored when it adds the table", async () => {
     const url = await server.createDatabase();
     const pool = new Pool({ connectionString: url });
     await migrate(pool, MIGRATIONS.slice(0, 3)).finally(() => pool.end()); // the release before the table
-    const runs = [['a', 'mrr', 'ok', '2024-03-01T10:00:00+01:00'], ['b', 'mrr', 'ok', '2024-03-01T09:30:00Z'], ['c', 'mrr', 'failed', '2024-03-02T00:00:00Z']];
+    const runs = [
+      ['a', 'mrr', 'ok', '2024-03-01T10:00:00+01:00'],
+      ['b', 'mrr', 'ok', '2024-03-01T09:30:00Z'],
+      ['c', 'mrr', 'failed', '2024-03-02T00:00:00Z'],
+    ];
     for (const [id, kpi, status, finishedAt] of runs) {
-      await sql(url, "INSERT INTO runs (id, kpi, status, started_at, finished_at, record) VALUES ($1, $2, $3, '2024-03-01T00:00:00Z', $4, $5::jsonb)", [id, kpi, status, finishedAt, JSON.stringify({ id, kpi, status, finishedAt })]);
+      await sql(url, "INSERT INTO runs (id, kpi, status, started_at, finished_at, record) VALUES ($1, $2, $3, '2024-03-01T00:00:00Z', $4, $5::jsonb)", [
+        id,
+        kpi,
+        status,
+        finishedAt,
+        JSON.stringify({ id, kpi, status, finishedAt }),
+      ]);
     }
     expect(await (await open(url)).lastSuccessfulSyncs()).toEqual(new Map([['mrr', '2024-03-01T09:30:00Z']]));
   });
@@ -144,7 +167,10 @@ describe('Postgres store', () => {
       const at = `2024-01-0${round + 1}T00:00:00Z`;
       // Progress alone: no other row of the commit serializes the twelve transactions.
       const results = await everywhere(() => ({ kpi: 'churn', progress: [progress(kr, 5, 0.5, 'on_track', at)] }));
-      expect(results.reduce((sum, r) => sum + r.progressAppended, 0), kr).toBe(1);
+      expect(
+        results.reduce((sum, r) => sum + r.progressAppended, 0),
+        kr,
+      ).toBe(1);
       expect(await stores[0]!.listProgress(kr)).toHaveLength(1);
       await everywhere(() => ({ kpi: 'churn', health: { record: health('warn', at), transition: transition('churn', 'ok', 'warn', at) } }));
     }
@@ -183,7 +209,10 @@ describe('Postgres store', () => {
         : store.listDatapoints('mrr'),
     );
     const activity = () =>
-      sql<{ waiting: boolean }>(url, "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kpi-sync'");
+      sql<{ waiting: boolean }>(
+        url,
+        "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kpi-sync'",
+      );
     // The first call holds the pool's only connection, stuck behind the lock; the other nine wait for it.
     await until(async () => (await activity()).some((a) => a.waiting));
     expect(await activity()).toEqual([{ waiting: true }]);
@@ -237,7 +266,9 @@ describe('Postgres store', () => {
     const classify = (code: string) => toPostgresStoreError('op', Object.assign(new Error(`failure ${code}`), { code })).retryable;
     expect(['40001', '40P01', '57P01', '57P02', '57P03', '53300', '08006', 'ECONNRESET'].map(classify)).toEqual(Array(8).fill(true));
     expect(['23505', '42601', '42P01', '22P02', '3D000', '28P01'].map(classify)).toEqual(Array(6).fill(false));
-    expect(toPostgresStoreError('op', new Error(`could not connect to postgres://u:${PASSWORD}@h/db`), (t) => t.replaceAll(PASSWORD, '***')).message).not.toContain(PASSWORD);
+    expect(
+      toPostgresStoreError('op', new Error(`could not connect to postgres://u:${PASSWORD}@h/db`), (t) => t.replaceAll(PASSWORD, '***')).message,
+    ).not.toContain(PASSWORD);
   });
 
   it('waits for a server that is down at start, one warn line per attempt, and stops waiting when aborted', async () => {
@@ -274,7 +305,11 @@ describe('Postgres store', () => {
       health: { record: health('warn', '2024-03-05T00:00:00Z'), transition: transition('churn', 'ok', 'warn', '2024-03-05T00:00:00Z') },
       progress: [progress('kr-churn', 6.1, 0.25, 'at_risk', '2024-03-05T00:00:00Z')],
       run: run('r-1', 'churn', '2024-03-05T00:00:00Z', {
-        status: 'failed', finishedAt: '2024-03-05T00:00:02Z', durationMs: 2000, datapoints: 2, rejected: 1,
+        status: 'failed',
+        finishedAt: '2024-03-05T00:00:02Z',
+        durationMs: 2000,
+        datapoints: 2,
+        rejected: 1,
         error: { code: 'KS_ERR_AUTH', message: '401 from the source' },
       }),
     });
@@ -285,16 +320,36 @@ describe('Postgres store', () => {
       { kpi: 'churn', period: new Date('2024-02-29T23:00:00Z'), value: 6.1, source: 'salesforce', approximate: true },
     ]);
     expect(await sql(url, 'SELECT kpi, period, value, health_state, health_since, last_run_status, last_run_error_code FROM kpi_latest ORDER BY kpi')).toEqual([
-      { kpi: 'churn', period: new Date('2024-02-29T23:00:00Z'), value: 6.1, health_state: 'warn', health_since: new Date('2024-03-05T00:00:00Z'), last_run_status: 'failed', last_run_error_code: 'KS_ERR_AUTH' },
+      {
+        kpi: 'churn',
+        period: new Date('2024-02-29T23:00:00Z'),
+        value: 6.1,
+        health_state: 'warn',
+        health_since: new Date('2024-03-05T00:00:00Z'),
+        last_run_status: 'failed',
+        last_run_error_code: 'KS_ERR_AUTH',
+      },
       { kpi: 'nps', period: null, value: null, health_state: null, health_since: null, last_run_status: 'ok', last_run_error_code: null },
     ]);
     expect(await sql(url, 'SELECT kr, value, progress, expected, track, at FROM kr_progress_latest')).toEqual([
       { kr: 'kr-churn', value: 6.1, progress: 0.25, expected: 0.5, track: 'at_risk', at: new Date('2024-03-05T00:00:00Z') },
     ]);
-    expect(await sql(url, "SELECT kpi, status, started_at, finished_at, duration_ms, error_code, error_message, datapoints, rejected FROM sync_runs WHERE status = 'failed'")).toEqual([
+    expect(
+      await sql(
+        url,
+        "SELECT kpi, status, started_at, finished_at, duration_ms, error_code, error_message, datapoints, rejected FROM sync_runs WHERE status = 'failed'",
+      ),
+    ).toEqual([
       {
-        kpi: 'churn', status: 'failed', started_at: new Date('2024-03-05T00:00:00Z'), finished_at: new Date('2024-03-05T00:00:02Z'),
-        duration_ms: 2000, error_code: 'KS_ERR_AUTH', error_message: '401 from the source', datapoints: '2', rejected: '1',
+        kpi: 'churn',
+        status: 'failed',
+        started_at: new Date('2024-03-05T00:00:00Z'),
+        finished_at: new Date('2024-03-05T00:00:02Z'),
+        duration_ms: 2000,
+        error_code: 'KS_ERR_AUTH',
+        error_message: '401 from the source',
+        datapoints: '2',
+        rejected: '1',
       },
     ]);
   });

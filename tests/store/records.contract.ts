@@ -39,7 +39,10 @@ export function defineRecordContract(current: () => Store): void {
     });
 
     it('keeps health per KPI', async () => {
-      await store.commitSync({ kpi: 'a', health: { record: health('ok', '2024-01-01T00:00:00Z'), transition: transition('a', 'no_data', 'ok', '2024-01-01T00:00:00Z') } });
+      await store.commitSync({
+        kpi: 'a',
+        health: { record: health('ok', '2024-01-01T00:00:00Z'), transition: transition('a', 'no_data', 'ok', '2024-01-01T00:00:00Z') },
+      });
       await store.commitSync({ kpi: 'ab', health: { record: health('critical', '2024-01-02T00:00:00Z') } });
       expect((await store.getHealth('a'))?.state).toBe('ok');
       expect((await store.getHealth('ab'))?.state).toBe('critical');
@@ -48,7 +51,10 @@ export function defineRecordContract(current: () => Store): void {
 
     it('rejects a transition of another KPI and commits nothing', async () => {
       await expect(
-        store.commitSync({ kpi: 'a', health: { record: health('warn', '2024-01-01T00:00:00Z'), transition: transition('b', 'ok', 'warn', '2024-01-01T00:00:00Z') } }),
+        store.commitSync({
+          kpi: 'a',
+          health: { record: health('warn', '2024-01-01T00:00:00Z'), transition: transition('b', 'ok', 'warn', '2024-01-01T00:00:00Z') },
+        }),
       ).rejects.toThrow();
       expect(await store.getHealth('a')).toBeUndefined();
       expect(await store.listTransitions('a')).toEqual([]);
@@ -97,7 +103,11 @@ export function defineRecordContract(current: () => Store): void {
 
     it('refuses a non-finite progress value and commits nothing', async () => {
       await expect(
-        store.commitSync({ kpi: 'k', health: { record: health('ok', '2024-01-01T00:00:00Z') }, progress: [progress('kr-n', Number.NaN, 0.1, 'on_track', '2024-01-01T00:00:00Z')] }),
+        store.commitSync({
+          kpi: 'k',
+          health: { record: health('ok', '2024-01-01T00:00:00Z') },
+          progress: [progress('kr-n', Number.NaN, 0.1, 'on_track', '2024-01-01T00:00:00Z')],
+        }),
       ).rejects.toThrow(/kr-n/);
       expect(await store.getHealth('k')).toBeUndefined();
       expect(await store.latestProgress('kr-n')).toBeUndefined();
@@ -118,7 +128,10 @@ export function defineRecordContract(current: () => Store): void {
         rawValues: 3,
         datapoints: 2,
         rejected: 1,
-        rejects: [{ where: 7, reason: 'amount is not a number' }, { where: 'row-9', reason: 'no date' }],
+        rejects: [
+          { where: 7, reason: 'amount is not a number' },
+          { where: 'row-9', reason: 'no date' },
+        ],
         counters: { requests: 2, pages: 1 },
         apiUsage: { used: 120, limit: 15000 },
         error: { code: 'KS_ERR_TRANSIENT', message: '503 from the source' },

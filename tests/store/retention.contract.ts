@@ -127,7 +127,12 @@ export function defineRetentionContract(current: () => Store): void {
       await store.saveRun(run('crashed', 'mrr', '2024-01-01T00:00:00Z'));
       await store.saveRun(run('next', 'mrr', '2024-01-01T00:05:00Z', { status: 'ok' }));
       await store.saveRun(run('lonely', 'nps', '2024-01-01T00:00:00Z'));
-      const options = { runsBefore: '2024-02-01T00:00:00Z', deliveredBefore: '2024-02-01T00:00:00Z', abandonedBefore: '2024-02-29T00:00:00Z', now: '2024-03-01T00:00:00Z' };
+      const options = {
+        runsBefore: '2024-02-01T00:00:00Z',
+        deliveredBefore: '2024-02-01T00:00:00Z',
+        abandonedBefore: '2024-02-29T00:00:00Z',
+        now: '2024-03-01T00:00:00Z',
+      };
       expect(await store.pruneHistory(options)).toEqual({ runsDeleted: 1, outboxDeleted: 0, runsAbandoned: 1 });
       expect((await store.listRuns()).map((r) => [r.id, r.status, r.error?.code])).toEqual([
         ['next', 'ok', undefined],

@@ -58,7 +58,8 @@ export function defineSilenceContract(current: () => Store): void {
         [{ ...ok, endsAt: ok.startsAt }, /ends .* before it starts/],
         [{ ...ok, reason: ' ' }, /needs a reason and who added it/],
       ];
-      for (const [input, message] of bad) await expect(store.addSilence(input)).rejects.toMatchObject({ code: 'KS_ERR_INTERNAL', message: expect.stringMatching(message) });
+      for (const [input, message] of bad)
+        await expect(store.addSilence(input)).rejects.toMatchObject({ code: 'KS_ERR_INTERNAL', message: expect.stringMatching(message) });
       await expect(store.listSilences({ endsAfter: 'now' })).rejects.toThrow(/endsAfter "now" is not an ISO instant/);
       await expect(store.removeSilence('s', 'now')).rejects.toThrow(/at "now" is not an ISO instant/);
       expect(await store.listSilences({ endsAfter: '2000-01-01T00:00:00Z' })).toEqual([]);
@@ -82,7 +83,12 @@ export function defineSilenceContract(current: () => Store): void {
         outboxEntry('recent', '2024-02-10T00:00:00Z', { status: 'silenced' }),
         outboxEntry('failed', '2024-01-01T00:00:01Z', { status: 'failed' }),
       ]);
-      const options = { runsBefore: '2000-01-01T00:00:00Z', deliveredBefore: '2024-02-01T00:00:00Z', abandonedBefore: '2000-01-01T00:00:00Z', now: '2024-03-01T00:00:00Z' };
+      const options = {
+        runsBefore: '2000-01-01T00:00:00Z',
+        deliveredBefore: '2024-02-01T00:00:00Z',
+        abandonedBefore: '2000-01-01T00:00:00Z',
+        now: '2024-03-01T00:00:00Z',
+      };
       expect(await store.pruneHistory(options)).toEqual({ runsDeleted: 0, outboxDeleted: 1, runsAbandoned: 0 });
       expect(ids(await store.listOutbox())).toEqual(['recent', 'failed']);
     });

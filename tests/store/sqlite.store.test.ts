@@ -56,7 +56,22 @@ describe('SQLite store', () => {
     const db = new Database(path, { readonly: true });
     expect(userVersion(db)).toBe(LATEST);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['alert_notified', 'backfill_progress', 'connection_state', 'connector_cursors', 'datapoints', 'destinations_disabled', 'health', 'health_transitions', 'kpi_last_success', 'kr_progress', 'kr_push_last', 'outbox', 'silences', 'sync_runs']);
+    expect(tables).toEqual([
+      'alert_notified',
+      'backfill_progress',
+      'connection_state',
+      'connector_cursors',
+      'datapoints',
+      'destinations_disabled',
+      'health',
+      'health_transitions',
+      'kpi_last_success',
+      'kr_progress',
+      'kr_push_last',
+      'outbox',
+      'silences',
+      'sync_runs',
+    ]);
     db.close();
     expect(logs.filter((l) => l.msg === 'store schema migrated')).toMatchObject([{ from: 0, to: LATEST }]);
   });
@@ -89,7 +104,7 @@ describe('SQLite store', () => {
     check.close();
   });
 
-  it('seeds each KPI\'s last success from the ok runs already stored when it adds the table', async () => {
+  it("seeds each KPI's last success from the ok runs already stored when it adds the table", async () => {
     const db = new Database(join(dir, 'seed.db'));
     migrate(db, MIGRATIONS.slice(0, 5)); // the release before the table
     const put = db.prepare('INSERT INTO sync_runs (id, kpi, status, started_at, started_ms, record) VALUES (?, ?, ?, ?, 0, ?)');

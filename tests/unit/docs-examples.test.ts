@@ -15,7 +15,10 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 /** ${VAR} and ${file:…} as the loader would resolve them, with harmless stand-ins. */
 function resolved(yaml: string): string {
-  return yaml.replace(/\$\{KPI_WEBHOOK_SECRET\}/g, WHSEC).replace(/\$\{SLACK_WEBHOOK_URL\}/g, 'https://hooks.slack.com/services/T0/B0/x').replace(/\$\{[^}]+\}/g, 'stand-in-secret-1234');
+  return yaml
+    .replace(/\$\{KPI_WEBHOOK_SECRET\}/g, WHSEC)
+    .replace(/\$\{SLACK_WEBHOOK_URL\}/g, 'https://hooks.slack.com/services/T0/B0/x')
+    .replace(/\$\{[^}]+\}/g, 'stand-in-secret-1234');
 }
 
 const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^(connections|kpis|alerts|objectives):/m.test(b));
@@ -23,7 +26,7 @@ const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!)
 describe('README config examples', () => {
   it('has examples to check', () => expect(blocks.length).toBeGreaterThanOrEqual(6));
 
-  it.each(blocks.map((b, i) => [i, b]))('example %i passes the config schema and its connectors\' schemas', (_i, block) => {
+  it.each(blocks.map((b, i) => [i, b]))("example %i passes the config schema and its connectors' schemas", (_i, block) => {
     const data = parse(resolved(block as string)) as Record<string, unknown>;
     const file = configFileSchema.safeParse(data);
     expect(file.success, JSON.stringify(file.error?.issues)).toBe(true);
@@ -47,7 +50,11 @@ describe('README config examples', () => {
     cpSync('config/examples/alerts.yaml.example', path.join(dir, 'alerts.yaml'));
     const catalog = await loadCatalog(dir, {
       connectors: createConnectorRegistry(),
-      env: { KPI_WEBHOOK_SECRET: WHSEC, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', PAGERDUTY_ROUTING_KEY: 'R0123456789abcdef0123456789abcdef' },
+      env: {
+        KPI_WEBHOOK_SECRET: WHSEC,
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+        PAGERDUTY_ROUTING_KEY: 'R0123456789abcdef0123456789abcdef',
+      },
     });
     expect(catalog.alerts.routes.map((r) => r.name)).toEqual(['growth', 'quality', 'churn-pager']);
     expect(catalog.secrets).toContain(WHSEC);

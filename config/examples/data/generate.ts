@@ -66,7 +66,15 @@ function write(file: string, header: string, rows: string[]): void {
 function mrr(): void {
   const random = seeded(1);
   // 28k in January 2025, through the 30k critical edge and the 40k warning edge, to ~90k by 2028.
-  const trend = curve([[0, 28_000], [6, 33_500], [12, 38_000], [18, 42_500], [22, 46_000], [36, 62_000], [47, 88_000]]);
+  const trend = curve([
+    [0, 28_000],
+    [6, 33_500],
+    [12, 38_000],
+    [18, 42_500],
+    [22, 46_000],
+    [36, 62_000],
+    [47, 88_000],
+  ]);
   const rows: string[] = [];
   for (const t of days()) rows.push(`${isoDate(t)},${Math.round(trend(monthIndex(t)) * (1 + (random() - 0.5) * 0.01))}`);
   write('mrr.csv', 'date,mrr_usd', rows);
@@ -74,7 +82,12 @@ function mrr(): void {
 
 function signups(): void {
   const random = seeded(2);
-  const channels: Array<[string, number]> = [['organic', 9], ['paid', 6], ['partner', 2], ['internal', 3]];
+  const channels: Array<[string, number]> = [
+    ['organic', 9],
+    ['paid', 6],
+    ['partner', 2],
+    ['internal', 3],
+  ];
   const rows: string[] = [];
   for (const t of days()) {
     const weekend = [0, 6].includes(new Date(t).getUTCDay());
@@ -91,7 +104,18 @@ function signups(): void {
 function churn(): void {
   const random = seeded(3);
   // Healthy through 2025, over the 7.5% band in mid-2026 (8.1% when the KR starts), then down.
-  const trend = curve([[0, 5.2], [12, 5.8], [16, 6.6], [18, 7.8], [20, 8.3], [21, 8.1], [22, 6.9], [24, 5.4], [30, 4.6], [47, 4.2]]);
+  const trend = curve([
+    [0, 5.2],
+    [12, 5.8],
+    [16, 6.6],
+    [18, 7.8],
+    [20, 8.3],
+    [21, 8.1],
+    [22, 6.9],
+    [24, 5.4],
+    [30, 4.6],
+    [47, 4.2],
+  ]);
   const rows: string[] = [];
   for (const t of monthStarts()) rows.push(`${isoDate(t)},${(trend(monthIndex(t)) + (random() - 0.5) * 0.2).toFixed(2)}`);
   write('churn.csv', 'month,churn_rate_pct', rows);
@@ -100,8 +124,19 @@ function churn(): void {
 function unitEconomics(): void {
   const random = seeded(4);
   // LTV/CAC above 4 in 2025 (under-investing in growth), into the 2.5–4 optimum from late 2026.
-  const ltv = curve([[0, 2_400], [24, 2_900], [47, 3_600]]);
-  const cac = curve([[0, 480], [12, 560], [18, 700], [22, 880], [24, 930], [47, 1_100]]);
+  const ltv = curve([
+    [0, 2_400],
+    [24, 2_900],
+    [47, 3_600],
+  ]);
+  const cac = curve([
+    [0, 480],
+    [12, 560],
+    [18, 700],
+    [22, 880],
+    [24, 930],
+    [47, 1_100],
+  ]);
   const rows: string[] = [];
   for (const t of monthStarts()) {
     const m = monthIndex(t);
@@ -113,7 +148,15 @@ function unitEconomics(): void {
 function bugs(): void {
   const random = seeded(5);
   // Critical bugs pile up to 12 by October 2026 (the KR's start), then the team burns them down.
-  const critical = curve([[0, 4], [12, 6], [18, 9], [21, 12], [22.7, 5], [24, 2], [47, 1]]);
+  const critical = curve([
+    [0, 4],
+    [12, 6],
+    [18, 9],
+    [21, 12],
+    [22.7, 5],
+    [24, 2],
+    [47, 1],
+  ]);
   const rows: string[] = [];
   for (const t of days()) {
     const m = monthIndex(t);
@@ -127,7 +170,15 @@ function bugs(): void {
 function nps(): void {
   const random = seeded(6);
   // Weekly survey scores: a dip to the 20s in 2025, 32 when the KR starts, rising after.
-  const trend = curve([[0, 29], [6, 24], [12, 28], [21, 32], [23, 37], [30, 44], [47, 50]]);
+  const trend = curve([
+    [0, 29],
+    [6, 24],
+    [12, 28],
+    [21, 32],
+    [23, 37],
+    [30, 44],
+    [47, 50],
+  ]);
   const rows: string[] = [];
   // Surveys go out on Mondays; 2024-12-30 is the Monday of 2025's first ISO week.
   for (let t = Date.UTC(2024, 11, 30); t <= LAST; t += 7 * DAY) {

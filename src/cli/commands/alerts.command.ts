@@ -24,37 +24,41 @@ export function registerAlerts(program: Command): void {
     .addOption(outputOption())
     .action(async (opts: { all?: boolean; limit: number; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
-      const entries = await app.store.listOutbox({ channel: 'alert', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
-      if (opts.output === 'json') {
-        // The outbox entries as stored; `payload` is the alert event exactly as destinations receive it.
+        const entries = await app.store.listOutbox({ channel: 'alert', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
+        if (opts.output === 'json') {
+          // The outbox entries as stored; `payload` is the alert event exactly as destinations receive it.
+          const marks = await app.store.disabledDestinations();
+          const disabled = app.catalog.alerts.destinations.flatMap((d) => (marks.has(d.name) ? [{ name: d.name, ...marks.get(d.name)! }] : []));
+          return printJson({ alerts: entries, disabledDestinations: disabled }, app.redactor);
+        }
+        const rows = table(['id', 'status', 'destination', 'KPI', 'transition', 'attempts', 'next / last', 'last error']);
+        for (const entry of entries) {
+          const event = entry.payload as AlertEvent;
+          rows.push([
+            entry.id,
+            entry.status,
+            entry.destination,
+            event.kpi?.id ?? '',
+            `${event.from} → ${event.to}${event.type === 'health.repeat' ? ' (repeat)' : ''}`,
+            String(entry.attempts),
+            entry.status === 'pending' ? entry.nextAttemptAt : (entry.deliveredAt ?? entry.lastAttemptAt ?? ''),
+            (entry.lastStatus ? `${entry.lastStatus} ` : '') + (entry.lastError ?? '').slice(0, 80),
+          ]);
+        }
         const marks = await app.store.disabledDestinations();
-        const disabled = app.catalog.alerts.destinations.flatMap((d) => (marks.has(d.name) ? [{ name: d.name, ...marks.get(d.name)! }] : []));
-        return printJson({ alerts: entries, disabledDestinations: disabled }, app.redactor);
-      }
-      const rows = table(['id', 'status', 'destination', 'KPI', 'transition', 'attempts', 'next / last', 'last error']);
-      for (const entry of entries) {
-        const event = entry.payload as AlertEvent;
-        rows.push([
-          entry.id,
-          entry.status,
-          entry.destination,
-          event.kpi?.id ?? '',
-          `${event.from} → ${event.to}${event.type === 'health.repeat' ? ' (repeat)' : ''}`,
-          String(entry.attempts),
-          entry.status === 'pending' ? entry.nextAttemptAt : (entry.deliveredAt ?? entry.lastAttemptAt ?? ''),
-          (entry.lastStatus ? `${entry.lastStatus} ` : '') + (entry.lastError ?? '').slice(0, 80),
-        ]);
-      }
-      const marks = await app.store.disabledDestinations();
-      const disabled = app.catalog.alerts.destinations.map((d) => d.name).filter((name) => marks.has(name));
-      process.stdout.write(app.redactor.scrub(entries.length > 0 ? `${rows.toString()}\n` : 'no alerts waiting, failed or dead-lettered\n'));
-      if (!opts.all) {
-        // Silenced alerts need no action, so the list above leaves them out; say they exist.
-        const since = Date.now() - DAY_MS;
-        const silenced = (await app.store.listOutbox({ channel: 'alert', status: ['silenced'] })).filter((e) => Date.parse(e.createdAt) >= since).length;
-        if (silenced > 0) process.stdout.write(`${silenced} alert(s) silenced in the last 24 h, recorded and not sent: \`kpi-sync alerts --all\` lists them, \`kpi-sync silence list\` shows the silences\n`);
-      }
-      if (disabled.length > 0) process.stdout.write(`disabled destinations (answered 410 Gone): ${disabled.join(', ')} — re-enable with \`kpi-sync alerts enable NAME\`\n`);
+        const disabled = app.catalog.alerts.destinations.map((d) => d.name).filter((name) => marks.has(name));
+        process.stdout.write(app.redactor.scrub(entries.length > 0 ? `${rows.toString()}\n` : 'no alerts waiting, failed or dead-lettered\n'));
+        if (!opts.all) {
+          // Silenced alerts need no action, so the list above leaves them out; say they exist.
+          const since = Date.now() - DAY_MS;
+          const silenced = (await app.store.listOutbox({ channel: 'alert', status: ['silenced'] })).filter((e) => Date.parse(e.createdAt) >= since).length;
+          if (silenced > 0)
+            process.stdout.write(
+              `${silenced} alert(s) silenced in the last 24 h, recorded and not sent: \`kpi-sync alerts --all\` lists them, \`kpi-sync silence list\` shows the silences\n`,
+            );
+        }
+        if (disabled.length > 0)
+          process.stdout.write(`disabled destinations (answered 410 Gone): ${disabled.join(', ')} — re-enable with \`kpi-sync alerts enable NAME\`\n`);
       });
     });
 
@@ -63,13 +67,13 @@ export function registerAlerts(program: Command): void {
     .description('queue a failed or dead-lettered alert again (same event id, so receivers can deduplicate)')
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
-      const entry = await app.store.getOutbox(id);
-      if (entry?.channel !== 'alert') throw new UsageError(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
-      if (entry.status === 'delivered') throw new UsageError(`alert "${id}" was already delivered`);
-      const now = new Date().toISOString();
-      // A fresh createdAt restarts the maximum-age clock; the event id stays the receiver's idempotency key.
-      await app.store.updateOutbox({ ...entry, status: 'pending', nextAttemptAt: now, createdAt: now });
-      process.stdout.write(`queued ${id} for ${entry.destination}\n`);
+        const entry = await app.store.getOutbox(id);
+        if (entry?.channel !== 'alert') throw new UsageError(`no alert "${id}"; \`kpi-sync alerts\` lists them`);
+        if (entry.status === 'delivered') throw new UsageError(`alert "${id}" was already delivered`);
+        const now = new Date().toISOString();
+        // A fresh createdAt restarts the maximum-age clock; the event id stays the receiver's idempotency key.
+        await app.store.updateOutbox({ ...entry, status: 'pending', nextAttemptAt: now, createdAt: now });
+        process.stdout.write(`queued ${id} for ${entry.destination}\n`);
       });
     });
 
@@ -78,11 +82,17 @@ export function registerAlerts(program: Command): void {
     .description('re-enable a destination that was disabled after answering 410 Gone, and requeue the alerts that failed with that 410')
     .action(async (name: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
-      if (!app.catalog.alerts.destinations.some((d) => d.name === name)) throw unknownId('destination', name, app.catalog.alerts.destinations.map((d) => d.name));
-      await app.store.setDestinationDisabled(name, undefined);
-      const requeued = await requeueGone(app.store, name, new Date());
-      const again = requeued.length > 0 ? `; requeued ${requeued.length} alert(s) that failed with 410 Gone (same event ids)` : '; no alert had failed with 410 Gone';
-      process.stdout.write(`destination ${name} enabled${again}; held and requeued alerts go out on the next delivery pass\n`);
+        if (!app.catalog.alerts.destinations.some((d) => d.name === name))
+          throw unknownId(
+            'destination',
+            name,
+            app.catalog.alerts.destinations.map((d) => d.name),
+          );
+        await app.store.setDestinationDisabled(name, undefined);
+        const requeued = await requeueGone(app.store, name, new Date());
+        const again =
+          requeued.length > 0 ? `; requeued ${requeued.length} alert(s) that failed with 410 Gone (same event ids)` : '; no alert had failed with 410 Gone';
+        process.stdout.write(`destination ${name} enabled${again}; held and requeued alerts go out on the next delivery pass\n`);
       });
     });
 
@@ -92,11 +102,21 @@ export function registerAlerts(program: Command): void {
     .action(async (name: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
         const destinations = app.catalog.alerts.destinations;
-        if (!destinations.some((d) => d.name === name)) throw unknownId('destination', name, destinations.map((d) => d.name));
+        if (!destinations.some((d) => d.name === name))
+          throw unknownId(
+            'destination',
+            name,
+            destinations.map((d) => d.name),
+          );
         // The registry the dispatcher uses, so the request is built, signed and sent exactly as a real alert's.
         const deliverer = createDeliverers({ destinations: destinations.filter((d) => d.name === name), targets: [] }).get(name)!;
         const disabled = (await app.store.disabledDestinations()).get(name);
-        if (disabled) process.stdout.write(app.redactor.scrub(`note: ${name} is disabled since ${disabled.at} (${disabled.reason}); real alerts to it are held until \`kpi-sync alerts enable ${name}\`\n`));
+        if (disabled)
+          process.stdout.write(
+            app.redactor.scrub(
+              `note: ${name} is disabled since ${disabled.at} (${disabled.reason}); real alerts to it are held until \`kpi-sync alerts enable ${name}\`\n`,
+            ),
+          );
         const event = testAlertEvent({ destination: name, host: hostname(), now: new Date() });
         const outcome = await sendTestAlert(deliverer, event, new AbortController().signal);
         const line = app.redactor.scrub(`${describeTestOutcome(name, outcome)} (event ${event.id})\n`);

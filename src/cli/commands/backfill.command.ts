@@ -17,7 +17,6 @@ interface BackfillOptions {
   restart?: boolean;
 }
 
-
 /** Exit codes of a run stopped by a signal, as shells report them. */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -250,7 +249,9 @@ async function byPeriod({ kpi, from, to, restart, env, progress, signals, type }
     return 'failed';
   }
   await env.store.saveBackfillProgress(kpi.id, undefined);
-  progress.line(`backfill ${kpi.id}: done — ${total} period(s) from ${labelOf(kpi, periods[0]!)} to ${labelOf(kpi, periods.at(-1)!)}, ${written.length} datapoint(s) written this run`);
+  progress.line(
+    `backfill ${kpi.id}: done — ${total} period(s) from ${labelOf(kpi, periods[0]!)} to ${labelOf(kpi, periods.at(-1)!)}, ${written.length} datapoint(s) written this run`,
+  );
   if (written.length > 0) progress.line(env.scrub(writtenTable(kpi, written)));
   return 'ok';
 }

@@ -13,19 +13,19 @@ export function registerCheck(program: Command): void {
     .addOption(outputOption())
     .action(async (only: string | undefined, opts: { timeout: number; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
-      const connections = [...app.catalog.connections.values()].filter((c) => !only || c.id === only);
-      if (only && connections.length === 0) {
-        throw unknownId('connection', only, app.catalog.connections.keys());
-      }
-      const outcomes = await checkConnections(connections, {
-        timeoutMs: opts.timeout,
-        logger: app.logger,
-        // A table prints each line as it is known; JSON waits for the whole document.
-        ...(opts.output === 'table' ? { onOutcome: (outcome) => process.stdout.write(app.redactor.scrub(checkLine(outcome))) } : {}),
-        connectionState: (connection) => connectionStateFor(app.store, connection, () => app.env.now()),
-      });
-      if (opts.output === 'json') printJson({ connections: outcomes }, app.redactor);
-      if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
+        const connections = [...app.catalog.connections.values()].filter((c) => !only || c.id === only);
+        if (only && connections.length === 0) {
+          throw unknownId('connection', only, app.catalog.connections.keys());
+        }
+        const outcomes = await checkConnections(connections, {
+          timeoutMs: opts.timeout,
+          logger: app.logger,
+          // A table prints each line as it is known; JSON waits for the whole document.
+          ...(opts.output === 'table' ? { onOutcome: (outcome) => process.stdout.write(app.redactor.scrub(checkLine(outcome))) } : {}),
+          connectionState: (connection) => connectionStateFor(app.store, connection, () => app.env.now()),
+        });
+        if (opts.output === 'json') printJson({ connections: outcomes }, app.redactor);
+        if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
       });
     });
 }

@@ -15,7 +15,8 @@ export function registerConnector(program: Command): void {
     .description('scaffold a connector package NAME (its npm name is its type): schema, check, fetch, README, and a test that runs the conformance suite')
     .option('--dir <folder>', 'where to create the package folder', '.')
     .action((name: string, opts: { dir: string }) => {
-      if (!PACKAGE_NAME.test(name) || name.length > 214) throw new UsageError(`"${name}" is not an npm package name: lower case letters, digits, "-", "." and "_", optionally @scope/name`);
+      if (!PACKAGE_NAME.test(name) || name.length > 214)
+        throw new UsageError(`"${name}" is not an npm package name: lower case letters, digits, "-", "." and "_", optionally @scope/name`);
       const target = path.resolve(opts.dir, name.replace(/^@[^/]+\//, ''));
       if (existsSync(target)) throw new UsageError(`${target} already exists; pick another name or --dir`);
       for (const [file, content] of Object.entries(connectorFiles(name, PACKAGE_VERSION))) {

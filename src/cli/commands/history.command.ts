@@ -18,7 +18,9 @@ interface HistoryOptions {
 /** The datapoints and health transitions of one KPI as tables, the same history the KPI page charts. */
 export function historyTables(view: HistoryView, health: { state: string; since: string } | undefined): string {
   const out: string[] = [];
-  const span = view.range.default ? `${view.range.label} (the last ${HISTORY_PERIODS[view.interval]} ${view.interval}s; --from/--to for another range)` : view.range.label;
+  const span = view.range.default
+    ? `${view.range.label} (the last ${HISTORY_PERIODS[view.interval]} ${view.interval}s; --from/--to for another range)`
+    : view.range.label;
   out.push(`${view.name} (${view.kpi}) · every ${view.interval} · ${view.timezone} · ${span}${view.bandText ? ` · band ${view.bandText}` : ''}`);
   if (view.datapoints.length === 0) {
     out.push('No datapoint is stored in this range.');
@@ -46,7 +48,12 @@ export function registerHistory(program: Command): void {
     .requiredOption('-k, --kpi <id>', 'the KPI')
     .option('--from <date>', "first day to include (YYYY-MM-DD, in the KPI's time zone; or an ISO instant)")
     .option('--to <date>', 'last day to include (YYYY-MM-DD; or an ISO instant)')
-    .option('-n, --limit <n>', `at most this many datapoints, the most recent (1–${HISTORY_LIMIT.max})`, wholeNumber('--limit', 1, HISTORY_LIMIT.max), HISTORY_LIMIT.default)
+    .option(
+      '-n, --limit <n>',
+      `at most this many datapoints, the most recent (1–${HISTORY_LIMIT.max})`,
+      wholeNumber('--limit', 1, HISTORY_LIMIT.max),
+      HISTORY_LIMIT.default,
+    )
     .addOption(outputOption())
     .action(async (opts: HistoryOptions, command: Command) => {
       await withApp(

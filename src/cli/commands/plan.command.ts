@@ -19,7 +19,9 @@ import { withApp } from '../with-app.ts';
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('dry run: run every query and show what would be stored, which health states would change, and which alerts and pushes would be sent; sends and stores nothing')
+    .description(
+      'dry run: run every query and show what would be stored, which health states would change, and which alerts and pushes would be sent; sends and stores nothing',
+    )
     .option('-k, --kpi <id...>', 'only these KPIs')
     .addOption(outputOption())
     .action(async (opts: { kpi?: string[]; output: OutputFormat }, command: Command) => {
@@ -63,7 +65,12 @@ export function registerPlan(program: Command): void {
           const pointRows = table(['KPI', 'period', 'value', 'stored now']);
           for (const { point, stored } of points) {
             const kpi = app.catalog.kpis.get(point.kpi)!;
-            pointRows.push([kpi.name, formatPeriod(point.period, kpi.interval, kpi.timezone), formatValue(point.value, kpi.unit), stored ? formatValue(stored.value, kpi.unit) : '—']);
+            pointRows.push([
+              kpi.name,
+              formatPeriod(point.period, kpi.interval, kpi.timezone),
+              formatValue(point.value, kpi.unit),
+              stored ? formatValue(stored.value, kpi.unit) : '—',
+            ]);
           }
           out.push(points.length ? `Datapoints that would be written:\n${pointRows.toString()}` : 'No datapoint would change.');
 
@@ -75,14 +82,25 @@ export function registerPlan(program: Command): void {
           const now = app.env.now().toISOString();
           for (const e of outbox.filter((x) => x.channel === 'alert')) {
             const event = e.payload as AlertEvent;
-            alerts.push([e.destination, event.kpi.id, `${event.type} ${event.from} → ${event.to}${e.nextAttemptAt > now ? ` (after quiet hours, ${e.nextAttemptAt})` : ''}`]);
+            alerts.push([
+              e.destination,
+              event.kpi.id,
+              `${event.type} ${event.from} → ${event.to}${e.nextAttemptAt > now ? ` (after quiet hours, ${e.nextAttemptAt})` : ''}`,
+            ]);
           }
           out.push(outbox.some((x) => x.channel === 'alert') ? `Alerts that would be sent:\n${alerts.toString()}` : 'No alert would be sent.');
 
           const pushes = table(['target', 'KR', 'platform id', 'value', 'status', 'note']);
           for (const e of outbox.filter((x) => x.channel === 'push')) {
             const push = e.payload as PushPayload;
-            pushes.push([e.destination, push.kr, push.platformId, String(push.value), e.status === 'held' ? `held: ${e.lastError ?? ''}` : 'would push', push.note.slice(0, 60)]);
+            pushes.push([
+              e.destination,
+              push.kr,
+              push.platformId,
+              String(push.value),
+              e.status === 'held' ? `held: ${e.lastError ?? ''}` : 'would push',
+              push.note.slice(0, 60),
+            ]);
           }
           out.push(outbox.some((x) => x.channel === 'push') ? `KR pushes that would be sent:\n${pushes.toString()}` : 'No KR push would be sent.');
           if (failures.length) out.push(`Queries that failed:\n${failures.map((f) => `  ${f.kpi}: ${f.status} ${f.error?.message ?? ''}`).join('\n')}`);

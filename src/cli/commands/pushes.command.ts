@@ -19,25 +19,25 @@ export function registerPushes(program: Command): void {
     .addOption(outputOption())
     .action(async (opts: { all?: boolean; limit: number; output: OutputFormat }, command: Command) => {
       await withApp(command, async (app) => {
-      const entries = await app.store.listOutbox({ channel: 'push', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
-      // The outbox entries as stored; `payload` is the KR push (value, progress, period, note) as targets receive it.
-      if (opts.output === 'json') return printJson({ pushes: entries }, app.redactor);
-      const rows = table(['id', 'status', 'target', 'KR', 'value', 'progress', 'period', 'attempts', 'note / last error']);
-      for (const entry of entries) {
-        const push = entry.payload as PushPayload;
-        rows.push([
-          entry.id,
-          entry.status,
-          entry.destination,
-          push.kr,
-          String(push.value),
-          formatPercent(push.progress),
-          push.period.slice(0, 10),
-          String(entry.attempts),
-          (entry.lastStatus ? `${entry.lastStatus} ` : '') + (entry.lastError ?? '').slice(0, 90),
-        ]);
-      }
-      process.stdout.write(app.redactor.scrub(entries.length > 0 ? `${rows.toString()}\n` : 'no KR pushes waiting, held, failed or dead-lettered\n'));
+        const entries = await app.store.listOutbox({ channel: 'push', limit: opts.limit, ...(opts.all ? {} : { status: SHOWN }) });
+        // The outbox entries as stored; `payload` is the KR push (value, progress, period, note) as targets receive it.
+        if (opts.output === 'json') return printJson({ pushes: entries }, app.redactor);
+        const rows = table(['id', 'status', 'target', 'KR', 'value', 'progress', 'period', 'attempts', 'note / last error']);
+        for (const entry of entries) {
+          const push = entry.payload as PushPayload;
+          rows.push([
+            entry.id,
+            entry.status,
+            entry.destination,
+            push.kr,
+            String(push.value),
+            formatPercent(push.progress),
+            push.period.slice(0, 10),
+            String(entry.attempts),
+            (entry.lastStatus ? `${entry.lastStatus} ` : '') + (entry.lastError ?? '').slice(0, 90),
+          ]);
+        }
+        process.stdout.write(app.redactor.scrub(entries.length > 0 ? `${rows.toString()}\n` : 'no KR pushes waiting, held, failed or dead-lettered\n'));
       });
     });
 
@@ -46,12 +46,12 @@ export function registerPushes(program: Command): void {
     .description('release a push the guard held (or re-queue a failed one); it goes out on the next delivery pass')
     .action(async (id: string, _opts, command: Command) => {
       await withApp(command, async (app) => {
-      const entry = await app.store.getOutbox(id);
-      if (entry?.channel !== 'push') throw new UsageError(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
-      if (entry.status === 'delivered') throw new UsageError(`push "${id}" was already delivered`);
-      const now = new Date().toISOString();
-      await app.store.updateOutbox({ ...entry, status: 'pending', createdAt: now, nextAttemptAt: now, lastError: `approved ${now}` });
-      process.stdout.write(`released ${id} to ${entry.destination}\n`);
+        const entry = await app.store.getOutbox(id);
+        if (entry?.channel !== 'push') throw new UsageError(`no KR push "${id}"; \`kpi-sync pushes\` lists them`);
+        if (entry.status === 'delivered') throw new UsageError(`push "${id}" was already delivered`);
+        const now = new Date().toISOString();
+        await app.store.updateOutbox({ ...entry, status: 'pending', createdAt: now, nextAttemptAt: now, lastError: `approved ${now}` });
+        process.stdout.write(`released ${id} to ${entry.destination}\n`);
       });
     });
 }

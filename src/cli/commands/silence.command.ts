@@ -83,7 +83,11 @@ export function registerSilence(program: Command): void {
         const ended = await app.store.removeSilence(id, at);
         if (!ended) {
           const recent = await app.store.listSilences({ endsAfter: new Date(Date.parse(at) - RECENT_MS).toISOString() });
-          throw unknownId('silence', id, recent.map((s) => s.id));
+          throw unknownId(
+            'silence',
+            id,
+            recent.map((s) => s.id),
+          );
         }
         const what = matcherText(ended.matcher);
         if (ended.removedAt === at) process.stdout.write(`removed ${id}: alerts about ${what} are sent again from now\n`);

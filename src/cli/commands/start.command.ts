@@ -13,7 +13,8 @@ export function registerStart(program: Command): void {
     .action(async (opts: { port?: string; role: QueueRole }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const redisUrl = process.env.REDIS_URL;
-      if (!redisUrl && opts.role !== 'all') throw new UsageError(`--role ${opts.role} needs queue mode (set REDIS_URL); embedded mode runs everything in one process`);
+      if (!redisUrl && opts.role !== 'all')
+        throw new UsageError(`--role ${opts.role} needs queue mode (set REDIS_URL); embedded mode runs everything in one process`);
       // Loaded when used: the server, the store and the runtimes are what one-shot commands never need.
       const { serve } = await import('../../app/serve.ts');
       const code = await serve({

@@ -11,7 +11,9 @@ export function registerStore(program: Command): void {
   const store = program.command('store').description('work on the store itself');
   store
     .command('copy')
-    .description("copy an embedded install's SQLite store (datapoints, health, KR progress, bookkeeping, undelivered alerts and pushes) into Postgres; running it again copies nothing twice")
+    .description(
+      "copy an embedded install's SQLite store (datapoints, health, KR progress, bookkeeping, undelivered alerts and pushes) into Postgres; running it again copies nothing twice",
+    )
     .requiredOption('--from <file>', 'the SQLite file (e.g. ./data/kpi-sync.db)')
     .requiredOption('--to <url>', 'the Postgres URL (postgres://user:password@host:5432/db); use ${ENV} in scripts, never a literal password in shell history')
     .action(async (opts: { from: string; to: string }, command: Command) => {

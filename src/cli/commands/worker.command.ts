@@ -13,7 +13,11 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('queue mode (REDIS_URL): take sync jobs from Redis until SIGTERM; run as many as you like (SIGHUP reloads the config)')
-    .addOption(new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.queue.concurrency, else settings.concurrency)').argParser(wholeNumber('--concurrency', 1, 1000)))
+    .addOption(
+      new Option('--concurrency <n>', 'syncs this process runs at once (default: settings.queue.concurrency, else settings.concurrency)').argParser(
+        wholeNumber('--concurrency', 1, 1000),
+      ),
+    )
     .option('-p, --port <port>', 'operations server port: health, readiness, metrics (default: $KPI_SYNC_PORT or settings.server.port, 8787)')
     .action(async (opts: { concurrency?: number; port?: string }, command: Command) => {
       const redisUrl = process.env.REDIS_URL;

@@ -34,17 +34,29 @@ function endpointUrl<T extends z.ZodString>(base: T): T {
 /** whsec_ and base64 of 24 to 64 random bytes, as the Standard Webhooks spec sets for symmetric secrets. */
 const WHSEC = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const webhookSecret = secret('Standard Webhooks signing secret: "whsec_" and base64 of 24 to 64 random bytes; use ${ENV_VAR} or ${file:/path}').superRefine((text, ctx) => {
-  if (!WHSEC.test(text)) {
-    ctx.addIssue({ code: 'custom', message: 'expected "whsec_" followed by standard base64 (A-Z a-z 0-9 + /, "=" padding)' });
-    return;
-  }
-  const bytes = Buffer.from(text.slice('whsec_'.length), 'base64').length;
-  if (bytes < 24 || bytes > 64) ctx.addIssue({ code: 'custom', message: `the secret decodes to ${bytes} bytes; Standard Webhooks asks for 24 to 64` });
-});
+const webhookSecret = secret('Standard Webhooks signing secret: "whsec_" and base64 of 24 to 64 random bytes; use ${ENV_VAR} or ${file:/path}').superRefine(
+  (text, ctx) => {
+    if (!WHSEC.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'expected "whsec_" followed by standard base64 (A-Z a-z 0-9 + /, "=" padding)' });
+      return;
+    }
+    const bytes = Buffer.from(text.slice('whsec_'.length), 'base64').length;
+    if (bytes < 24 || bytes > 64) ctx.addIssue({ code: 'custom', message: `the secret decodes to ${bytes} bytes; Standard Webhooks asks for 24 to 64` });
+  },
+);
 
 /** Headers the destination sets itself; letting config override them would break signing or framing. */
-const RESERVED_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host', 'user-agent', 'transfer-encoding', 'connection']);
+const RESERVED_HEADERS = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'content-type',
+  'content-length',
+  'host',
+  'user-agent',
+  'transfer-encoding',
+  'connection',
+]);
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -62,7 +74,8 @@ export const webhookDestinationSchema = z
         // Checked here rather than with a key schema so the issue lands on the header's own path with its own words.
         for (const name of Object.keys(headers)) {
           if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not an HTTP header name (RFC 9110 token characters only)' });
-          else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'set by kpi-sync itself and cannot be overridden' });
+          else if (RESERVED_HEADERS.has(name.toLowerCase()))
+            ctx.addIssue({ code: 'custom', path: [name], message: 'set by kpi-sync itself and cannot be overridden' });
         }
       })
       .optional()

@@ -80,7 +80,10 @@ function trendText(event: AlertEvent): string | undefined {
   const first = recent[0];
   const last = recent.at(-1);
   if (!first || !last) return undefined;
-  const spark = sparkline(recent.map((p) => p.value), TREND_POINTS);
+  const spark = sparkline(
+    recent.map((p) => p.value),
+    TREND_POINTS,
+  );
   if (recent.length === 1) return `${spark}  ${formatValue(first.value, event.kpi.unit)}`;
   return `${spark}  ${formatValue(first.value, event.kpi.unit)} → ${formatValue(last.value, event.kpi.unit)}`;
 }

@@ -43,7 +43,10 @@ export function webhookDestination(config: WebhookDestinationConfig, options: De
     async deliver(event, attempt) {
       // The signed content is `{id}.{timestamp}.{body}`; a `.` in the id would make it ambiguous.
       if (event.id === '' || event.id.includes('.')) {
-        throw new KsError('KS_ERR_INTERNAL', `alert event id ${JSON.stringify(event.id.slice(0, 80))} cannot be a webhook-id: it must be non-empty and contain no "."`);
+        throw new KsError(
+          'KS_ERR_INTERNAL',
+          `alert event id ${JSON.stringify(event.id.slice(0, 80))} cannot be a webhook-id: it must be non-empty and contain no "."`,
+        );
       }
       const body = webhookBody(event);
       const at = new Date(now());

@@ -2,7 +2,7 @@ import { collectSecrets } from '../../sdk/http-redact.ts';
 import { secretList } from '../destinations/classify.ts';
 import { renderBody, renderHeader, renderUrl, templateVars } from './http-template.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { send , deliveryClient } from '../send.ts';
+import { send, deliveryClient } from '../send.ts';
 import type { HttpTargetConfig } from './target-schemas.ts';
 
 /**
@@ -29,7 +29,13 @@ export function httpTarget(config: HttpTargetConfig, options: PushTargetOptions 
       const headers: Record<string, string> = Object.fromEntries(configured.map(([name, value]) => [name, renderHeader(value, vars)]));
       const parsed = new URL(url);
       // The URL is marked secret: its path can be the credential (as in a Slack webhook), so an echo of it is scrubbed too.
-      const secrets = secretList([...collectSecrets(parsed, headers), config.url, parsed.href, `${parsed.pathname}${parsed.search}`, parsed.pathname === '/' ? undefined : parsed.pathname]);
+      const secrets = secretList([
+        ...collectSecrets(parsed, headers),
+        config.url,
+        parsed.href,
+        `${parsed.pathname}${parsed.search}`,
+        parsed.pathname === '/' ? undefined : parsed.pathname,
+      ]);
       return send(http, {
         method: config.method,
         url,

@@ -1,7 +1,7 @@
 import { secretList } from '../destinations/classify.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { notResent, readJson, send, type SendRequest , deliveryClient } from '../send.ts';
+import { notResent, readJson, send, type SendRequest, deliveryClient } from '../send.ts';
 import type { OkrTrackerTargetConfig } from './target-schemas.ts';
 
 /**

@@ -2,7 +2,7 @@ import { secretList } from '../destinations/classify.ts';
 import { quantiveConfidence } from './confidence.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { notResent, readJson, send, type SendRequest , deliveryClient } from '../send.ts';
+import { notResent, readJson, send, type SendRequest, deliveryClient } from '../send.ts';
 import { QUANTIVE_BASE_URLS, type QuantiveTargetConfig } from './target-schemas.ts';
 
 /**
@@ -39,7 +39,11 @@ export function quantiveTarget(config: QuantiveTargetConfig, options: PushTarget
         if (!read.ok) return notResent(read.result);
         const landed = alreadyCheckedIn(read.data, payload);
         if (landed === 'unknown') {
-          return { outcome: 'retry', status: read.status, error: `GET ${target} → ${read.status}, but the metric has no numeric "actual" to compare; not re-sending a check-in that may have landed` };
+          return {
+            outcome: 'retry',
+            status: read.status,
+            error: `GET ${target} → ${read.status}, but the metric has no numeric "actual" to compare; not re-sending a check-in that may have landed`,
+          };
         }
         if (landed) return { outcome: 'delivered', status: read.status };
       }

@@ -2,7 +2,7 @@ import { secretList } from '../destinations/classify.ts';
 import { tabilityConfidence } from './confidence.ts';
 import type { PushPayload } from './push-payload.ts';
 import type { PushTarget, PushTargetOptions } from './push-target.ts';
-import { send , deliveryClient } from '../send.ts';
+import { send, deliveryClient } from '../send.ts';
 import type { TabilityTargetConfig } from './target-schemas.ts';
 
 /**

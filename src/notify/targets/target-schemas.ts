@@ -22,12 +22,7 @@ const targetName = z
   .regex(/^[a-z][a-z0-9_-]*$/, 'a lower-case name: letters, digits, "_" or "-", starting with a letter')
   .describe('How KRs refer to this target in `push[].target`.');
 
-const timeoutMs = z
-  .int()
-  .min(100)
-  .max(120_000)
-  .default(DEFAULT_TIMEOUT_MS)
-  .describe('Milliseconds one request may take, response body included.');
+const timeoutMs = z.int().min(100).max(120_000).default(DEFAULT_TIMEOUT_MS).describe('Milliseconds one request may take, response body included.');
 
 export const quantiveTargetSchema = z
   .strictObject({
@@ -41,7 +36,7 @@ export const quantiveTargetSchema = z
     allowLinkLocal: allowLinkLocalSetting(),
   })
   .check(linkLocalCheck(['baseUrl'], 'target'))
-  .describe('Quantive Results: one check-in per push on the metric (KR) named by the KR\'s push id.');
+  .describe("Quantive Results: one check-in per push on the metric (KR) named by the KR's push id.");
 
 export const tabilityTargetSchema = z
   .strictObject({
@@ -54,19 +49,19 @@ export const tabilityTargetSchema = z
     allowLinkLocal: allowLinkLocalSetting(),
   })
   .check(linkLocalCheck(['baseUrl'], 'target'))
-  .describe('Tability check-ins webhook. The token picks the outcome, so the KR\'s push id is informational.');
+  .describe("Tability check-ins webhook. The token picks the outcome, so the KR's push id is informational.");
 
 export const okrTrackerTargetSchema = z
   .strictObject({
     kind: z.literal('okr-tracker'),
     name: targetName,
     baseUrl: baseUrl('Base URL of the okr-tracker API (the API gateway in front of its cloud functions).'),
-    teamSecret: secret('The secret chosen in the team\'s settings, sent as okr-team-secret'),
+    teamSecret: secret("The secret chosen in the team's settings, sent as okr-team-secret"),
     apiKey: secret('API gateway key, sent as x-api-key, where the deployment requires one').optional(),
     mode: z
       .enum(['keyres', 'kpi'])
       .default('keyres')
-      .describe('keyres: POST /keyres/{id} (a key result\'s new value); kpi: PUT /kpi/{id}/values/{date} (a KPI\'s value for the day).'),
+      .describe("keyres: POST /keyres/{id} (a key result's new value); kpi: PUT /kpi/{id}/values/{date} (a KPI's value for the day)."),
     timeoutMs,
     allowLinkLocal: allowLinkLocalSetting(),
   })
@@ -114,7 +109,8 @@ export const httpTargetSchema = z
       .superRefine((headers, ctx) => {
         for (const [name, value] of Object.entries(headers)) {
           if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not an HTTP header name (RFC 9110 token characters only)' });
-          else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'set by kpi-sync itself and cannot be overridden' });
+          else if (RESERVED_HEADERS.has(name.toLowerCase()))
+            ctx.addIssue({ code: 'custom', path: [name], message: 'set by kpi-sync itself and cannot be overridden' });
           const problem = templateProblem(() => renderHeader(value, templateVars(SAMPLE_PAYLOAD)));
           if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
         }

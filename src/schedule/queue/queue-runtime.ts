@@ -53,7 +53,11 @@ export class QueueRuntime implements Runtime {
   async start(catalog: Catalog): Promise<ScheduleDiff & { queued?: number }> {
     assertSchedulable(catalog);
     const applied = await this.scheduler?.start(catalog, { firstRuns: catalog.settings.runOnStart });
-    this.scheduler?.startHealing(() => this.#options.host.catalog, this.#options.settings.healEveryMs, this.#options.host.logger.child({ component: 'scheduler' }));
+    this.scheduler?.startHealing(
+      () => this.#options.host.catalog,
+      this.#options.settings.healEveryMs,
+      this.#options.host.logger.child({ component: 'scheduler' }),
+    );
     await this.worker?.ready();
     await this.#maintenance?.ready();
     return applied ?? { added: [], changed: [], removed: [] };
@@ -83,7 +87,7 @@ export class QueueRuntime implements Runtime {
     return async () => {
       const missing = await scheduler.missingSchedulers(this.#options.host.catalog);
       if (missing > 0) {
-        const every = Math.round((this.#options.settings.healEveryMs) / 1000);
+        const every = Math.round(this.#options.settings.healEveryMs / 1000);
         throw new Error(`${missing} job scheduler(s) missing from Redis; repairing (checked every ${every} s and on reconnect)`);
       }
     };

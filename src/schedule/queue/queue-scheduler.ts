@@ -92,14 +92,19 @@ export class QueueScheduler {
       }
       await scheduleMaintenance(this.#redis, this.#settings);
     };
-    this.#healing = periodic(() => heal('periodic check'), { everyMs, onError: (err) => logger.warn({ error: String(err) }, 'scheduler check failed; the next one tries again') });
+    this.#healing = periodic(() => heal('periodic check'), {
+      everyMs,
+      onError: (err) => logger.warn({ error: String(err) }, 'scheduler check failed; the next one tries again'),
+    });
     let connectedOnce = this.#redis.status === 'ready';
     this.#onReady = () => {
       if (!connectedOnce) {
         connectedOnce = true;
         return;
       }
-      heal('redis reconnected').catch((err: unknown) => logger.warn({ error: String(err) }, 'scheduler check after reconnect failed; the periodic one tries again'));
+      heal('redis reconnected').catch((err: unknown) =>
+        logger.warn({ error: String(err) }, 'scheduler check after reconnect failed; the periodic one tries again'),
+      );
     };
     this.#redis.on('ready', this.#onReady);
   }

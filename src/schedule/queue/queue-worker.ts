@@ -139,7 +139,9 @@ export class QueueWorker {
     const { kpiId } = job.data;
     const kpi = env.catalog.kpis.get(kpiId);
     if (!kpi) {
-      throw new UnrecoverableError(`KS_ERR_CONFIG: KPI "${kpiId}" is not in this worker's config (removed, or this worker still runs an older config: send it SIGHUP)`);
+      throw new UnrecoverableError(
+        `KS_ERR_CONFIG: KPI "${kpiId}" is not in this worker's config (removed, or this worker still runs an older config: send it SIGHUP)`,
+      );
     }
     const connectionId = kpi.source?.connection;
     const acquired = await this.#leases.acquire(job.id!, kpiId, connectionId, connectionId ? settings.limitsFor(connectionId) : {});
@@ -152,9 +154,12 @@ export class QueueWorker {
     }
     const { lease } = acquired;
     await this.#recordInterruption(job, kpiId);
-    const renewal = setInterval(() => {
-      this.#leases.renew(lease).catch(() => undefined);
-    }, Math.max(50, Math.floor(this.#leases.ttlMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.#leases.renew(lease).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(this.#leases.ttlMs / 3)),
+    );
     let result: SyncResult;
     this.#active.add(kpiId);
     try {
@@ -207,7 +212,13 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -69,7 +69,11 @@ export async function reconcileSchedulers(queue: Queue<SyncJobData>, catalog: Ca
         (have ? result.changed : result.added).push(kpiId);
         work.push(() =>
           queue
-            .upsertJobScheduler(schedulerIdOf(kpiId), { pattern: want.pattern, tz: want.tz }, { name: SYNC_JOB_NAME, data: { kpiId }, opts: options.jobOptions })
+            .upsertJobScheduler(
+              schedulerIdOf(kpiId),
+              { pattern: want.pattern, tz: want.tz },
+              { name: SYNC_JOB_NAME, data: { kpiId }, opts: options.jobOptions },
+            )
             .catch((error: unknown) => {
               // BullMQ parses cron with cron-parser; node-cron (which validated the config) is a little more lenient.
               const reason = error instanceof Error ? error.message : String(error);
@@ -94,9 +98,7 @@ export async function reconcileSchedulers(queue: Queue<SyncJobData>, catalog: Ca
 function fingerprint(opts: JobsOptions): string {
   const { attempts, backoff, removeOnComplete, removeOnFail } = opts;
   return JSON.stringify({ attempts, backoff, removeOnComplete, removeOnFail }, (_key, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
-      : value,
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) : value,
   );
 }
 

@@ -29,7 +29,8 @@ export async function checkRedis(redis: Redis, logger?: Logger): Promise<{ versi
     throw toRedisError('requirements check (INFO server)', error);
   }
   const version = infoField(server, 'redis_version');
-  if (!version) throw new KsError('KS_ERR_STORE', 'Redis did not report redis_version in INFO server; kpi-sync needs Redis (or a compatible server) 6.2 or newer.');
+  if (!version)
+    throw new KsError('KS_ERR_STORE', 'Redis did not report redis_version in INFO server; kpi-sync needs Redis (or a compatible server) 6.2 or newer.');
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
     throw new KsError('KS_ERR_STORE', `Redis ${version} is too old: kpi-sync and BullMQ need Redis ${MIN_REDIS_VERSION} or newer. Upgrade the server.`);
   }

@@ -28,7 +28,6 @@ export function toRedisError(operation: string, error: unknown): KsError {
   });
 }
 
-
 function describe(error: unknown): { code: string; name: string; message: string } {
   const record = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown };
   return {

@@ -30,13 +30,18 @@ export async function withRedisLock<T>(redis: Redis, key: string, work: () => Pr
   while ((await redis.set(key, token, 'PX', ttl, 'NX')) !== 'OK') {
     if (options.signal?.aborted) throw new KsError('KS_ERR_INTERNAL', `stopped waiting for lock ${key}: shutting down`);
     if (Date.now() > deadline) {
-      throw new KsError('KS_ERR_TRANSIENT', `lock ${key} is still held by another process after ${Math.round((options.waitMs ?? 300_000) / 1000)} s`, { retryable: true });
+      throw new KsError('KS_ERR_TRANSIENT', `lock ${key} is still held by another process after ${Math.round((options.waitMs ?? 300_000) / 1000)} s`, {
+        retryable: true,
+      });
     }
     await sleep(options.pollMs ?? 200);
   }
-  const renew = setInterval(() => {
-    redis.eval(EXTEND, 1, key, token, ttl).catch(() => undefined);
-  }, Math.max(10, Math.floor(ttl / 3)));
+  const renew = setInterval(
+    () => {
+      redis.eval(EXTEND, 1, key, token, ttl).catch(() => undefined);
+    },
+    Math.max(10, Math.floor(ttl / 3)),
+  );
   try {
     return await work();
   } finally {

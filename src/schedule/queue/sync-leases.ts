@@ -105,11 +105,7 @@ export class SyncLeases {
     if (cap === 0 && rate === 0 && (await this.#redis.set(kpiKey, holder, 'PX', this.#ttlMs, 'NX')) === 'OK') {
       return { lease: { holder, keys: [kpiKey] } };
     }
-    const keys = [
-      kpiKey,
-      connectionLeaseKey(this.#prefix, connectionId ?? ''),
-      connectionRateKey(this.#prefix, connectionId ?? ''),
-    ];
+    const keys = [kpiKey, connectionLeaseKey(this.#prefix, connectionId ?? ''), connectionRateKey(this.#prefix, connectionId ?? '')];
     const [status, wait] = (await this.#call('ksLeaseAcquire', keys, holder, this.#ttlMs, cap, rate)) as [number, number];
     if (status !== 0) return { busy: BUSY[status as 1 | 2 | 3], retryInMs: wait };
     return { lease: { holder, keys: cap > 0 ? keys.slice(0, 2) : keys.slice(0, 1) } };

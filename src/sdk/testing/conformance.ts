@@ -212,7 +212,9 @@ export function defineConnectorConformance(connector: Connector, makeCase: () =>
       await spec.source.reset?.();
       await spec.source.rejectsCredentials();
       const bad = capturedLogger();
-      await connector.check(parse(spec.badConnection ?? spec.connection), createCheckContext({ logger: bad.logger })).catch((error: unknown) => seen.push(errorText(error)));
+      await connector
+        .check(parse(spec.badConnection ?? spec.connection), createCheckContext({ logger: bad.logger }))
+        .catch((error: unknown) => seen.push(errorText(error)));
       const text = [...seen, ...good.lines, ...bad.lines].join('\n');
       for (const secret of secrets) expect(text.includes(secret), `a credential appeared in logs, errors or results`).toBe(false);
     });

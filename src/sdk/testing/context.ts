@@ -121,7 +121,16 @@ export function createTestContext(options: TestContextOptions): TestContext {
 }
 
 /** A CheckContext like `kpi-sync check` builds (one attempt per request). */
-export function createCheckContext(options: { logger?: Logger; http?: HttpClient; httpOptions?: CreateHttpClientOptions; signal?: AbortSignal; baseDir?: string; connectionState?: ConnectionState } = {}): CheckContext {
+export function createCheckContext(
+  options: {
+    logger?: Logger;
+    http?: HttpClient;
+    httpOptions?: CreateHttpClientOptions;
+    signal?: AbortSignal;
+    baseDir?: string;
+    connectionState?: ConnectionState;
+  } = {},
+): CheckContext {
   return {
     logger: options.logger ?? pino({ level: 'silent' }),
     signal: options.signal ?? new AbortController().signal,

@@ -37,9 +37,7 @@ function topbar(view: DashboardView): SafeHtml {
     <div class="brand"><span class="brand-mark">kpi<span>·</span>sync</span><span class="brand-sub">KPIs and Key Results</span></div>
     <div class="sync-status">
       <span data-last-sync="${view.lastSync?.at ?? ''}">${
-        view.lastSync
-          ? html`Last sync <b>${ago(view.lastSync.at, view.now)}</b> · ${utcStamp(view.lastSync.at)}`
-          : html`No sync yet`
+        view.lastSync ? html`Last sync <b>${ago(view.lastSync.at, view.now)}</b> · ${utcStamp(view.lastSync.at)}` : html`No sync yet`
       }</span>
       ${status}
     </div>
@@ -51,9 +49,10 @@ function failingAlert(view: DashboardView): SafeHtml | '' {
   return html`<section class="alert" role="alert" data-failing>
     <h2>Failing connection${view.failing.length === 1 ? '' : 's'}</h2>
     <ul>${view.failing.map(
-      (c) => html`<li data-connection="${c.id}"><b>${c.id}</b> (${c.type}): ${c.failures.map(
-        (f, i) => html`${i > 0 ? '; ' : ''}${f.kpi} <code>${f.code}</code> ${f.message}`,
-      )}</li>`,
+      (c) =>
+        html`<li data-connection="${c.id}"><b>${c.id}</b> (${c.type}): ${c.failures.map(
+          (f, i) => html`${i > 0 ? '; ' : ''}${f.kpi} <code>${f.code}</code> ${f.message}`,
+        )}</li>`,
     )}</ul>
   </section>`;
 }
@@ -81,12 +80,14 @@ export function renderDashboard(view: DashboardView, unitOf: (kpi: string) => st
       <div class="grid">${category.kpis.map((card) => kpiCard(card, view.now))}</div>
     </section>`,
   )}
-  ${view.objectives.length
-    ? html`<section class="objectives-section">
+  ${
+    view.objectives.length
+      ? html`<section class="objectives-section">
       <div class="section-head"><h2>Objectives &amp; key results</h2><span class="count">${view.objectives.length}</span></div>
       <div class="objectives">${view.objectives.map((o) => objectivePanel(o, unitOf))}</div>
     </section>`
-    : ''}
+      : ''
+  }
   ${legend()}
 </main>`;
   return page('kpi-sync · dashboard', body, { refresh: true });

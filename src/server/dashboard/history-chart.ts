@@ -72,14 +72,16 @@ export function historyChart(input: HistoryChartInput): SafeHtml {
         html`<rect class="zone zone-${zone.tone}" data-zone="${zone.tone}" data-lo="${Number.isFinite(zone.lo) ? zone.lo : ''}" data-hi="${Number.isFinite(zone.hi) ? zone.hi : ''}" x="${LEFT}" y="${fixed(top)}" width="${WIDTH - LEFT - RIGHT}" height="${fixed(bottom - top)}"/>`,
     );
   const edgeLines = [...new Set(edges)].map(
-    (v) => html`<line class="band-edge" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fixed(y(v))}" y2="${fixed(y(v))}"><title>Band edge ${formatValue(v, input.unit)}</title></line>`,
+    (v) =>
+      html`<line class="band-edge" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fixed(y(v))}" y2="${fixed(y(v))}"><title>Band edge ${formatValue(v, input.unit)}</title></line>`,
   );
 
   const step = niceStep(hi - lo, 5);
   const ticks: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push(Number(v.toPrecision(12)));
   const yAxis = ticks.map(
-    (v) => html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fixed(y(v))}" y2="${fixed(y(v))}"/><text class="tick" x="${LEFT - 8}" y="${fixed(y(v) + 4)}" text-anchor="end">${numberLabel.format(v)}</text>`,
+    (v) =>
+      html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fixed(y(v))}" y2="${fixed(y(v))}"/><text class="tick" x="${LEFT - 8}" y="${fixed(y(v) + 4)}" text-anchor="end">${numberLabel.format(v)}</text>`,
   );
   // About six period labels, evenly spaced in time, each on the start of its period.
   const labels = new Map<string, string>();
@@ -90,7 +92,9 @@ export function historyChart(input: HistoryChartInput): SafeHtml {
   }
   // A label at the right edge ends there instead of being cut in half.
   const anchor = (at: number) => (at > WIDTH - RIGHT - 30 ? 'end' : 'middle');
-  const xAxis = [...labels].map(([period, label]) => html`<text class="tick" x="${fixed(x(period))}" y="${HEIGHT - 10}" text-anchor="${anchor(x(period))}">${label}</text>`);
+  const xAxis = [...labels].map(
+    ([period, label]) => html`<text class="tick" x="${fixed(x(period))}" y="${HEIGHT - 10}" text-anchor="${anchor(x(period))}">${label}</text>`,
+  );
 
   // Join neighbours only: a period with no datapoint is a gap, not a straight line across it.
   const runs: string[][] = [];
@@ -105,9 +109,10 @@ export function historyChart(input: HistoryChartInput): SafeHtml {
     (p) =>
       html`<circle class="point point-${zoneOf(p.value)}${p.approximate ? ' point-approx' : ''}" data-period="${p.label}" data-value="${p.value}" cx="${fixed(x(p.period))}" cy="${fixed(y(p.value))}" r="4"><title>${p.label}: ${p.display}${p.approximate ? ' (approximate)' : ''}</title></circle>`,
   );
-  const judged = input.judged !== undefined && Date.parse(input.judged) >= start && Date.parse(input.judged) <= end
-    ? html`<line class="judged-mark" x1="${fixed(x(input.judged))}" x2="${fixed(x(input.judged))}" y1="${TOP}" y2="${HEIGHT - BOTTOM}"><title>The period health judges</title></line>`
-    : '';
+  const judged =
+    input.judged !== undefined && Date.parse(input.judged) >= start && Date.parse(input.judged) <= end
+      ? html`<line class="judged-mark" x1="${fixed(x(input.judged))}" x2="${fixed(x(input.judged))}" y1="${TOP}" y2="${HEIGHT - BOTTOM}"><title>The period health judges</title></line>`
+      : '';
 
   return html`<svg class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${input.label}" data-points="${points.length}">
     <title>${input.label}</title>

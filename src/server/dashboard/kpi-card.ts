@@ -20,9 +20,10 @@ export function kpiCard(card: KpiCard, now: string): SafeHtml {
   const number = judged ? formatValue(judged.value) : '—';
   const unit = card.unit ?? '';
   const first = card.spark[0];
-  const sparkLabel = first && latest
-    ? `${card.name}, last ${card.spark.length} periods: ${first.label} ${first.display} to ${latest.label} ${latest.display}`
-    : `${card.name}: no data yet`;
+  const sparkLabel =
+    first && latest
+      ? `${card.name}, last ${card.spark.length} periods: ${first.label} ${first.display} to ${latest.label} ${latest.display}`
+      : `${card.name}: no data yet`;
   const run = card.lastRun;
   const runLine = !run
     ? html`<span class="muted">Never synced</span>`
@@ -43,7 +44,10 @@ export function kpiCard(card: KpiCard, now: string): SafeHtml {
       <span class="beside">${card.beside.roleLabel}: ${beside ? beside.display : '—'}</span>
       ${card.indicator ? html`<span class="tag">${card.indicator}</span>` : ''}
     </div>
-    ${sparkline(card.spark.map((p) => p.value), { ...(card.band ? { band: card.band } : {}), label: sparkLabel, health })}
+    ${sparkline(
+      card.spark.map((p) => p.value),
+      { ...(card.band ? { band: card.band } : {}), label: sparkLabel, health },
+    )}
     <footer class="card-foot">
       <span class="band">${card.bandText ? html`Band <b>${card.bandText}</b>` : html`<span class="muted">No health band</span>`}</span>
       ${runLine}

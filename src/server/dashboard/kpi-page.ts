@@ -57,16 +57,22 @@ function history(view: KpiPageView): SafeHtml {
       <tbody>${[...h.datapoints].reverse().map((p) => html`<tr><td>${p.label}</td><td>${p.display}${p.approximate ? ' ≈' : ''}</td><td>${utcStamp(p.observedAt)}</td><td>${p.source}</td></tr>`)}</tbody></table>
     </details>
     <h3 class="sub">Health transitions in this range</h3>
-    ${h.transitions.length === 0
-      ? html`<p class="muted" data-transitions="0">None.</p>`
-      : html`<ul class="transitions" data-transitions="${h.transitions.length}">${[...h.transitions].reverse().map(
-          (t) => html`<li>${healthChip(t.from)} → ${healthChip(t.to)} ${t.label ? html`on <b>${t.label}</b>` : ''}${t.display ? ` at ${t.display}` : ''} <span class="muted">· ${utcStamp(t.at)}</span></li>`,
-        )}</ul>`}
+    ${
+      h.transitions.length === 0
+        ? html`<p class="muted" data-transitions="0">None.</p>`
+        : html`<ul class="transitions" data-transitions="${h.transitions.length}">${[...h.transitions]
+            .reverse()
+            .map(
+              (t) =>
+                html`<li>${healthChip(t.from)} → ${healthChip(t.to)} ${t.label ? html`on <b>${t.label}</b>` : ''}${t.display ? ` at ${t.display}` : ''} <span class="muted">· ${utcStamp(t.at)}</span></li>`,
+            )}</ul>`
+    }
   </section>`;
 }
 
 function krs(view: KpiPageView): SafeHtml {
-  if (view.krs.length === 0) return html`<section class="panel"><div class="section-head"><h2>Key results</h2></div><p class="muted">No KR measures this KPI.</p></section>`;
+  if (view.krs.length === 0)
+    return html`<section class="panel"><div class="section-head"><h2>Key results</h2></div><p class="muted">No KR measures this KPI.</p></section>`;
   const byObjective = new Map<string, { title: string; krs: KpiPageView['krs'] }>();
   for (const kr of view.krs) {
     const group = byObjective.get(kr.objective.id) ?? { title: kr.objective.title, krs: [] };

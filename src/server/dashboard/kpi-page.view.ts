@@ -23,7 +23,11 @@ export interface KpiPageView {
 export async function buildKpiPageView(catalog: Catalog, store: Store, kpi: LoadedKpi, query: HistoryQuery, now: Date): Promise<KpiPageView | string> {
   const history = await kpiHistory(kpi, store, query, now);
   if (typeof history === 'string') return history;
-  const [view, runs, krs] = await Promise.all([kpiView(kpi, store, now), store.listRuns({ kpi: kpi.id, limit: RUNS_SHOWN }), listKrViewsOf(catalog, kpi.id, store)]);
+  const [view, runs, krs] = await Promise.all([
+    kpiView(kpi, store, now),
+    store.listRuns({ kpi: kpi.id, limit: RUNS_SHOWN }),
+    listKrViewsOf(catalog, kpi.id, store),
+  ]);
   const { from, to } = history.range;
   const axis: KpiPageView['axis'] = {};
   if (from) axis.first = periodStart(from, kpi.interval, kpi.timezone);

@@ -10,18 +10,24 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 export function krRow(kr: KrView, unit: string | undefined): SafeHtml {
   const p = kr.progress;
   const goal =
-    kr.direction === 'maintain'
-      ? html`keep in <b>${formatRange(kr.band)}</b>`
-      : html`${formatValue(kr.start, unit)} → <b>${formatValue(kr.target, unit)}</b>`;
+    kr.direction === 'maintain' ? html`keep in <b>${formatRange(kr.band)}</b>` : html`${formatValue(kr.start, unit)} → <b>${formatValue(kr.target, unit)}</b>`;
   return html`<li class="kr" data-kr="${kr.id}" data-kind="${kr.kind}" data-track="${p?.track ?? 'none'}">
     <div class="kr-head">
       <span class="kr-title">${kr.title}</span>
       <span class="kr-badges">${kindBadge(kr.kind)}${trackChip(p?.track)}</span>
     </div>
     <div class="kr-body">
-      ${p
-        ? progressBar({ progress: p.progress, expected: p.expected, expectedAtDue: p.expectedAtDue, kind: kr.kind, label: `${kr.title}: ${percent(p.progress)} done, ${percent(p.expected)} expected by today` })
-        : progressBar({ progress: 0, expected: 0, expectedAtDue: kr.kind === 'aspirational' ? 0.7 : 1, kind: kr.kind, label: `${kr.title}: not synced yet` })}
+      ${
+        p
+          ? progressBar({
+              progress: p.progress,
+              expected: p.expected,
+              expectedAtDue: p.expectedAtDue,
+              kind: kr.kind,
+              label: `${kr.title}: ${percent(p.progress)} done, ${percent(p.expected)} expected by today`,
+            })
+          : progressBar({ progress: 0, expected: 0, expectedAtDue: kr.kind === 'aspirational' ? 0.7 : 1, kind: kr.kind, label: `${kr.title}: not synced yet` })
+      }
       <span class="kr-pct">${p ? percent(p.progress) : '—'}</span>
     </div>
     <div class="kr-foot">

@@ -25,7 +25,10 @@ export class SqliteSource {
     const version = userVersion(this.#db);
     if (version !== MIGRATIONS.length) {
       this.#db.close();
-      throw new KsError('KS_ERR_STORE', `${path} has schema version ${version}, this kpi-sync reads version ${MIGRATIONS.length}: run \`kpi-sync status --db ${path}\` once to migrate it, then copy`);
+      throw new KsError(
+        'KS_ERR_STORE',
+        `${path} has schema version ${version}, this kpi-sync reads version ${MIGRATIONS.length}: run \`kpi-sync status --db ${path}\` once to migrate it, then copy`,
+      );
     }
   }
 
@@ -50,7 +53,11 @@ export class SqliteSource {
     return this.#db
       .prepare<[], { kpi: string; record: string }>('SELECT kpi, record FROM health ORDER BY kpi')
       .all()
-      .map((row) => ({ kpi: row.kpi, record: JSON.parse(row.record) as HealthRecord, transitions: transitions.all(row.kpi).map((t) => JSON.parse(t.record) as HealthTransition) }));
+      .map((row) => ({
+        kpi: row.kpi,
+        record: JSON.parse(row.record) as HealthRecord,
+        transitions: transitions.all(row.kpi).map((t) => JSON.parse(t.record) as HealthTransition),
+      }));
   }
 
   /** KR progress history by KR, oldest first. */
@@ -76,7 +83,10 @@ export class SqliteSource {
   }
 
   cursors(): { kpi: string; value: unknown }[] {
-    return this.#db.prepare<[], { kpi: string; value: string }>('SELECT kpi, value FROM connector_cursors ORDER BY kpi').all().map((row) => ({ kpi: row.kpi, value: JSON.parse(row.value) as unknown }));
+    return this.#db
+      .prepare<[], { kpi: string; value: string }>('SELECT kpi, value FROM connector_cursors ORDER BY kpi')
+      .all()
+      .map((row) => ({ kpi: row.kpi, value: JSON.parse(row.value) as unknown }));
   }
 
   backfills(): { kpi: string; progress: BackfillProgress }[] {
@@ -100,12 +110,20 @@ export class SqliteSource {
         'SELECT scope, key, value, expires_ms FROM connection_state WHERE expires_ms IS NULL OR expires_ms > ? ORDER BY scope, key',
       )
       .all(nowMs)
-      .map((row) => ({ scope: row.scope, key: row.key, value: JSON.parse(row.value) as unknown, ...(row.expires_ms === null ? {} : { expiresAt: new Date(row.expires_ms).toISOString() }) }));
+      .map((row) => ({
+        scope: row.scope,
+        key: row.key,
+        value: JSON.parse(row.value) as unknown,
+        ...(row.expires_ms === null ? {} : { expiresAt: new Date(row.expires_ms).toISOString() }),
+      }));
   }
 
   /** Operators' silences, ended ones included (they are the record of who muted what). */
   silences(): Silence[] {
-    return this.#db.prepare<[], { record: string }>('SELECT record FROM silences ORDER BY starts_ms, id').all().map((row) => JSON.parse(row.record) as Silence);
+    return this.#db
+      .prepare<[], { record: string }>('SELECT record FROM silences ORDER BY starts_ms, id')
+      .all()
+      .map((row) => JSON.parse(row.record) as Silence);
   }
 
   /** Outbox entries not delivered yet: pending, held, failed and dead (an operator still acts on those). */

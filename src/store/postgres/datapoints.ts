@@ -14,7 +14,16 @@ import { execute, Params } from './statement.ts';
  * period ($9) is only inserted, never updated.
  */
 /** The eight columns of a batch, as the arrays the upsert unnests. */
-export type UpsertArrays = [kpis: string[], periodsMs: number[], periodIsos: string[], values: number[], observedMs: (number | null)[], observedIsos: string[], sources: string[], approximate: boolean[]];
+export type UpsertArrays = [
+  kpis: string[],
+  periodsMs: number[],
+  periodIsos: string[],
+  values: number[],
+  observedMs: (number | null)[],
+  observedIsos: string[],
+  sources: string[],
+  approximate: boolean[],
+];
 
 export function upsertSql(p: Params, arrays: UpsertArrays, closedBefore: string | null): string {
   const [kpis, periods, periodIsos, values, observed, observedIsos, sources, approximate] = arrays.map((a) => p.add(a));

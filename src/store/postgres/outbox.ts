@@ -60,7 +60,15 @@ export async function claimOutbox(db: Db, read: OutboxEntry, claimed: OutboxEntr
   const result = await db.query(
     `UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_attempt_at = $5, record = $6::jsonb
      WHERE id = $1 AND status = 'pending' AND next_attempt_at = $7::timestamptz`,
-    [read.id, claimed.status, integerOrNull(claimed.attempts), instantOrNull(claimed.nextAttemptAt), instantOrNull(claimed.lastAttemptAt), JSON.stringify(claimed), instantOrNull(read.nextAttemptAt)],
+    [
+      read.id,
+      claimed.status,
+      integerOrNull(claimed.attempts),
+      instantOrNull(claimed.nextAttemptAt),
+      instantOrNull(claimed.lastAttemptAt),
+      JSON.stringify(claimed),
+      instantOrNull(read.nextAttemptAt),
+    ],
   );
   return result.rowCount ?? 0;
 }

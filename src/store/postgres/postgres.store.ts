@@ -172,9 +172,7 @@ class PostgresStore implements Store {
   }
 
   getConnectionState(scope: string, key: string, now: string): Promise<unknown> {
-    return this.#do('getConnectionState', () =>
-      bookkeeping.getConnectionState(this.#pool, scope, key, isoOf('getConnectionState', 'now', now)),
-    );
+    return this.#do('getConnectionState', () => bookkeeping.getConnectionState(this.#pool, scope, key, isoOf('getConnectionState', 'now', now)));
   }
 
   setConnectionState(scope: string, key: string, entry: ConnectionStateEntry | undefined): Promise<void> {

@@ -72,10 +72,7 @@ export async function listProgress(db: Db, kr: string, limit: number | null): Pr
 export async function lockProgress(db: Db, krs: readonly string[]): Promise<void> {
   const sorted = [...new Set(krs)].sort();
   if (sorted.length === 0) return;
-  await db.query(
-    "SELECT pg_advisory_xact_lock(hashtextextended('kpi-sync kr ' || kr, 0)) FROM unnest($1::text[]) AS k(kr)",
-    [sorted],
-  );
+  await db.query("SELECT pg_advisory_xact_lock(hashtextextended('kpi-sync kr ' || kr, 0)) FROM unnest($1::text[]) AS k(kr)", [sorted]);
 }
 
 /** Appends unless value, progress and track equal the KR's latest record. Returns whether it did. */

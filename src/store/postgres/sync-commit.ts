@@ -34,7 +34,10 @@ export async function commitSync(pool: Pool, commit: SyncCommit): Promise<SyncCo
   }
   const progress = commit.progress;
   return inTransaction(pool, async (client) => {
-    await lockProgress(client, progress.map((p) => p.kr));
+    await lockProgress(
+      client,
+      progress.map((p) => p.kr),
+    );
     for (const p of progress) if (await appendProgress(client, p)) result.progressAppended += 1;
     await run(client);
     return result;

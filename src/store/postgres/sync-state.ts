@@ -40,14 +40,7 @@ export async function readSyncState(db: Db, query: SyncStateQuery): Promise<Sync
   const result = await db.query<StateRow>({
     name: 'kpi-sync-read-sync-state',
     text: READ_SYNC_STATE,
-    values: [
-      query.kpi,
-      query.recent,
-      query.krs,
-      query.routes,
-      query.pushes.map((p) => p.kr),
-      query.pushes.map((p) => p.target),
-    ],
+    values: [query.kpi, query.recent, query.krs, query.routes, query.pushes.map((p) => p.kr), query.pushes.map((p) => p.target)],
   });
   const row = result.rows[0]!;
   const progressOf = new Map(row.progress ?? []);

@@ -27,19 +27,27 @@ export class BookkeepingStatements {
 
   constructor(db: Database.Database) {
     this.#getCursor = db.prepare<[string], { value: string }>('SELECT value FROM connector_cursors WHERE kpi = ?');
-    this.#putCursor = db.prepare<[string, string]>('INSERT INTO connector_cursors (kpi, value) VALUES (?, ?) ON CONFLICT (kpi) DO UPDATE SET value = excluded.value');
+    this.#putCursor = db.prepare<[string, string]>(
+      'INSERT INTO connector_cursors (kpi, value) VALUES (?, ?) ON CONFLICT (kpi) DO UPDATE SET value = excluded.value',
+    );
     this.#deleteCursor = db.prepare<[string]>('DELETE FROM connector_cursors WHERE kpi = ?');
     this.#getNotified = db.prepare<[string, string], { at: string }>('SELECT at FROM alert_notified WHERE kpi = ? AND route = ?');
-    this.#putNotified = db.prepare<[string, string, string]>('INSERT INTO alert_notified (kpi, route, at) VALUES (?, ?, ?) ON CONFLICT (kpi, route) DO UPDATE SET at = excluded.at');
+    this.#putNotified = db.prepare<[string, string, string]>(
+      'INSERT INTO alert_notified (kpi, route, at) VALUES (?, ?, ?) ON CONFLICT (kpi, route) DO UPDATE SET at = excluded.at',
+    );
     this.#getPush = db.prepare<[string, string], { record: string }>('SELECT record FROM kr_push_last WHERE kr = ? AND target = ?');
-    this.#putPush = db.prepare<[string, string, string]>('INSERT INTO kr_push_last (kr, target, record) VALUES (?, ?, ?) ON CONFLICT (kr, target) DO UPDATE SET record = excluded.record');
+    this.#putPush = db.prepare<[string, string, string]>(
+      'INSERT INTO kr_push_last (kr, target, record) VALUES (?, ?, ?) ON CONFLICT (kr, target) DO UPDATE SET record = excluded.record',
+    );
     this.#listDisabled = db.prepare<[], { destination: string; record: string }>('SELECT destination, record FROM destinations_disabled ORDER BY destination');
     this.#putDisabled = db.prepare<[string, string]>(
       'INSERT INTO destinations_disabled (destination, record) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET record = excluded.record',
     );
     this.#deleteDisabled = db.prepare<[string]>('DELETE FROM destinations_disabled WHERE destination = ?');
     this.#getBackfill = db.prepare<[string], { record: string }>('SELECT record FROM backfill_progress WHERE kpi = ?');
-    this.#putBackfill = db.prepare<[string, string]>('INSERT INTO backfill_progress (kpi, record) VALUES (?, ?) ON CONFLICT (kpi) DO UPDATE SET record = excluded.record');
+    this.#putBackfill = db.prepare<[string, string]>(
+      'INSERT INTO backfill_progress (kpi, record) VALUES (?, ?) ON CONFLICT (kpi) DO UPDATE SET record = excluded.record',
+    );
     this.#deleteBackfill = db.prepare<[string]>('DELETE FROM backfill_progress WHERE kpi = ?');
     this.#getState = db.prepare<[string, string, number], { value: string }>(
       'SELECT value FROM connection_state WHERE scope = ? AND key = ? AND (expires_ms IS NULL OR expires_ms > ?)',

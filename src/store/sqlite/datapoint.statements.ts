@@ -38,13 +38,9 @@ export class DatapointStatements {
        WHERE datapoints.value IS NOT excluded.value OR datapoints.source IS NOT excluded.source
          OR datapoints.approximate IS NOT excluded.approximate`,
     );
-    this.#insertOnly = db.prepare<PointParams>(
-      `INSERT INTO datapoints (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kpi, period_ms) DO NOTHING`,
-    );
+    this.#insertOnly = db.prepare<PointParams>(`INSERT INTO datapoints (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kpi, period_ms) DO NOTHING`);
     const select = 'SELECT period, value, observed_at, source, approximate FROM datapoints';
-    this.#listAll = db.prepare<[string, number, number], DatapointRow>(
-      `${select} WHERE kpi = ? AND period_ms >= ? AND period_ms < ? ORDER BY period_ms`,
-    );
+    this.#listAll = db.prepare<[string, number, number], DatapointRow>(`${select} WHERE kpi = ? AND period_ms >= ? AND period_ms < ? ORDER BY period_ms`);
     this.#listRecent = db.prepare<[string, number, number, number], DatapointRow>(
       `${select} WHERE kpi = ? AND period_ms >= ? AND period_ms < ? ORDER BY period_ms DESC LIMIT ?`,
     );
@@ -55,17 +51,17 @@ export class DatapointStatements {
 
   /** The rows of one upsert, inside the caller's transaction. */
   upsertRows(points: Datapoint[], closedMs: number): UpsertResult {
-      let written = 0;
-      for (const point of points) {
-        const { kpi, period, value } = point;
-        // Date.parse handles every ISO form the domain writes and is far cheaper than luxon here.
-        const periodMs = Date.parse(period);
-        if (Number.isNaN(periodMs)) throw invalidInput('upsertDatapoints', `KPI "${kpi}": period "${period}" is not an ISO instant`);
-        if (!Number.isFinite(value)) throw invalidInput('upsertDatapoints', `KPI "${kpi}" at ${period}: value ${value} is not finite`);
-        const statement = periodMs < closedMs ? this.#insertOnly : this.#replace;
-        written += statement.run(kpi, periodMs, period, value, point.observedAt, point.source, point.approximate ? 1 : 0).changes;
-      }
-      return { written, skipped: points.length - written };
+    let written = 0;
+    for (const point of points) {
+      const { kpi, period, value } = point;
+      // Date.parse handles every ISO form the domain writes and is far cheaper than luxon here.
+      const periodMs = Date.parse(period);
+      if (Number.isNaN(periodMs)) throw invalidInput('upsertDatapoints', `KPI "${kpi}": period "${period}" is not an ISO instant`);
+      if (!Number.isFinite(value)) throw invalidInput('upsertDatapoints', `KPI "${kpi}" at ${period}: value ${value} is not finite`);
+      const statement = periodMs < closedMs ? this.#insertOnly : this.#replace;
+      written += statement.run(kpi, periodMs, period, value, point.observedAt, point.source, point.approximate ? 1 : 0).changes;
+    }
+    return { written, skipped: points.length - written };
   }
 
   /** All or nothing: a bad point anywhere rolls the whole batch back. */

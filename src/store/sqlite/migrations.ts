@@ -101,7 +101,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'typed bookkeeping in its own tables; cursors are the connectors\' alone',
+    name: "typed bookkeeping in its own tables; cursors are the connectors' alone",
     // The old `cursors` table held every kind of bookkeeping under a key prefix. Ids
     // are [a-z][a-z0-9_-]*, so the first ':' after a prefix splits its two ids.
     sql: `
@@ -221,11 +221,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       apply.immediate();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new KsError(
-        'KS_ERR_STORE',
-        `Migration ${step.version} (${step.name}) of ${db.name} failed and was rolled back: ${message}`,
-        { cause: error },
-      );
+      throw new KsError('KS_ERR_STORE', `Migration ${step.version} (${step.name}) of ${db.name} failed and was rolled back: ${message}`, { cause: error });
     }
   }
   return { from, to: userVersion(db) };

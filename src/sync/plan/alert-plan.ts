@@ -127,7 +127,13 @@ export function planRepeatAlerts(context: AlertContext, state: HealthState): Pla
  * The alert a held KR push raises: sent to the routes that want warnings for this
  * KPI, saying what looked wrong and how to release the push.
  */
-export function planHeldPushAlert(context: AlertContext, state: HealthState, pushId: string, reason: string, point: { value: number; period: string }): OutboxEntry[] {
+export function planHeldPushAlert(
+  context: AlertContext,
+  state: HealthState,
+  pushId: string,
+  reason: string,
+  point: { value: number; period: string },
+): OutboxEntry[] {
   const { catalog, kpi, now } = context;
   const routes = catalog.alerts.routes.filter((route) => routeMatches(route, kpi) && route.notify.includes('warn'));
   if (routes.length === 0) return [];

@@ -22,7 +22,10 @@ export function krSpecOf(kr: KrConfig): KrSpec {
 }
 
 export function pushKey(kr: string, target: string, period: string, value: number): string {
-  return `push_${createHash('sha256').update([kr, target, String(Date.parse(period)), String(value)].join('\u0000')).digest('hex').slice(0, 32)}`;
+  return `push_${createHash('sha256')
+    .update([kr, target, String(Date.parse(period)), String(value)].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 export interface PlannedProgress {

@@ -52,7 +52,13 @@ export interface SyncPlan {
 }
 
 /** Health turns no_data (with its transition and alerts) when the judged period has no value; returns the state after. */
-function planNoData(plan: SyncPlan, context: AlertContext, previous: HealthRecord | undefined, notified: { route: string; at: string }[], period: string): HealthRecord['state'] {
+function planNoData(
+  plan: SyncPlan,
+  context: AlertContext,
+  previous: HealthRecord | undefined,
+  notified: { route: string; at: string }[],
+  period: string,
+): HealthRecord['state'] {
   const { kpi, now } = context;
   if (previous?.state === 'no_data') return 'no_data';
   const at = now.toISOString();
@@ -119,7 +125,8 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   }
 
   // KR progress judges the same period as health; a backfill (or a period with no value yet) uses the latest stored one.
-  const latest = judged ?? (kpi.evaluation.period === 'closed' && mode === 'current' ? recent.findLast((p) => Date.parse(p.period) <= evaluatedMs) : recent.at(-1));
+  const latest =
+    judged ?? (kpi.evaluation.period === 'closed' && mode === 'current' ? recent.findLast((p) => Date.parse(p.period) <= evaluatedMs) : recent.at(-1));
   if (latest && (catalog.krsByKpi.get(kpi.id)?.length ?? 0) > 0) {
     const previousValue = recent.findLast((p) => Date.parse(p.period) < Date.parse(latest.period))?.value;
     const progress = planProgress(catalog, kpi, latest, previousValue, state, run.id, now);

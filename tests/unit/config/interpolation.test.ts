@@ -27,7 +27,15 @@ describe('${ENV} and ${file:} interpolation', () => {
     dir = await writeConfig({ 'a.yaml': connection('${ACME_TOKEN}') });
     const { issues } = await loadIssues(dir, {});
     expect(issues).toEqual([
-      { file: 'a.yaml', line: 5, column: 12, path: 'connections[0].token', message: 'environment variable ACME_TOKEN is not set', severity: 'error', code: 'KS_ERR_SECRET_MISSING' },
+      {
+        file: 'a.yaml',
+        line: 5,
+        column: 12,
+        path: 'connections[0].token',
+        message: 'environment variable ACME_TOKEN is not set',
+        severity: 'error',
+        code: 'KS_ERR_SECRET_MISSING',
+      },
     ]);
   });
 
@@ -47,7 +55,9 @@ describe('${ENV} and ${file:} interpolation', () => {
   });
 
   it('keeps $${X} as a literal ${X} without looking X up', async () => {
-    dir = await writeConfig({ 'a.yaml': connection('tok', '    options: { retries: 1 }\nkpis:\n  - { id: a, name: "Price in $${CURRENCY} and $$5", category: x, formula: "1" }\n') });
+    dir = await writeConfig({
+      'a.yaml': connection('tok', '    options: { retries: 1 }\nkpis:\n  - { id: a, name: "Price in $${CURRENCY} and $$5", category: x, formula: "1" }\n'),
+    });
     const catalog = await loadCatalog(dir, { connectors: registry, env: {} });
     expect(catalog.kpis.get('a')?.name).toBe('Price in ${CURRENCY} and $$5');
   });
@@ -102,7 +112,11 @@ describe('secrets never reach messages (canary)', () => {
     for (const issue of issues) expect(formatIssue(issue)).not.toContain('canary');
     expect(error.message).not.toContain('canary');
     expect(issues.find((issue) => issue.path === 'connections[0].options.password')?.message).toBe('expected a string, got a number (value hidden)');
-    expect(issues.find((issue) => issue.path === 'kpis[1].interval')?.message).toBe('expected one of "day", "week", "month", "quarter", got a string (value hidden)');
-    expect(issues.find((issue) => issue.path === 'kpis[0].source.query.metric')?.message).toBe('expected one of "ltv", "cac", "mrr", "churn", got a string (value hidden)');
+    expect(issues.find((issue) => issue.path === 'kpis[1].interval')?.message).toBe(
+      'expected one of "day", "week", "month", "quarter", got a string (value hidden)',
+    );
+    expect(issues.find((issue) => issue.path === 'kpis[0].source.query.metric')?.message).toBe(
+      'expected one of "ltv", "cac", "mrr", "churn", got a string (value hidden)',
+    );
   });
 });

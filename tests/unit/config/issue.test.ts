@@ -5,13 +5,22 @@ import { ConfigError } from '../../../src/sdk/errors.ts';
 
 describe('formatIssue', () => {
   it('prints file:line:column path: message', () => {
-    const issue = { file: 'config/examples/kpis.yaml', line: 14, column: 7, path: 'kpis[2].health.band.max', message: 'expected a number, got "7,5"', severity: 'error' as const };
+    const issue = {
+      file: 'config/examples/kpis.yaml',
+      line: 14,
+      column: 7,
+      path: 'kpis[2].health.band.max',
+      message: 'expected a number, got "7,5"',
+      severity: 'error' as const,
+    };
     expect(formatIssue(issue)).toBe('config/examples/kpis.yaml:14:7 kpis[2].health.band.max: expected a number, got "7,5"');
   });
 
   it('leaves out what is unknown and marks warnings', () => {
     expect(formatIssue({ file: 'config', path: '', message: 'config folder not found', severity: 'error' })).toBe('config: config folder not found');
-    expect(formatIssue({ file: 'a.yaml', line: 3, column: 5, path: 'objectives[0].krs', message: 'too many', severity: 'warning' })).toBe('a.yaml:3:5 objectives[0].krs: warning: too many');
+    expect(formatIssue({ file: 'a.yaml', line: 3, column: 5, path: 'objectives[0].krs', message: 'too many', severity: 'warning' })).toBe(
+      'a.yaml:3:5 objectives[0].krs: warning: too many',
+    );
   });
 });
 

@@ -17,7 +17,8 @@ afterEach(async () => {
   await removeConfig(dir);
 });
 
-const HINT = 'a link-local / cloud-metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::254), where cloud credentials are served; requests there are refused unless this';
+const HINT =
+  'a link-local / cloud-metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::254), where cloud credentials are served; requests there are refused unless this';
 
 async function issuesOf(yaml: string): Promise<string[]> {
   dir = await writeConfig({ 'a.yaml': yaml });
@@ -48,14 +49,23 @@ describe('link-local and metadata URLs in the config', () => {
   });
 
   it('IPv6 link-local, the AWS IPv6 endpoint and mapped or numeric spellings are refused too', async () => {
-    for (const url of ['https://[fe80::1]/x.csv', 'https://[fd00:ec2::254]/', 'https://[::ffff:169.254.169.254]/', 'https://2852039166/', 'http://169.254.169.254./']) {
+    for (const url of [
+      'https://[fe80::1]/x.csv',
+      'https://[fd00:ec2::254]/',
+      'https://[::ffff:169.254.169.254]/',
+      'https://2852039166/',
+      'http://169.254.169.254./',
+    ]) {
       const issues = await issuesOf(csvAt(`"${url}"`));
-      expect(issues.some((issue) => issue.includes('points at a link-local')), `${url}: ${issues.join('\n')}`).toBe(true);
+      expect(
+        issues.some((issue) => issue.includes('points at a link-local')),
+        `${url}: ${issues.join('\n')}`,
+      ).toBe(true);
       await removeConfig(dir);
     }
   });
 
-  it('is reported beside the connection\'s other errors, not instead of them', async () => {
+  it("is reported beside the connection's other errors, not instead of them", async () => {
     const issues = await issuesOf(jiraAt('https://169.254.169.254/', '    timeoutMs: 5\n'));
     expect(issues).toHaveLength(2);
     expect(issues.join('\n')).toContain('connections[0].timeoutMs');
@@ -87,7 +97,9 @@ describe('link-local URLs of alert destinations and push targets', () => {
     expect(messages(webhookDestinationSchema.safeParse(webhook))).toEqual([`url: \`url\` points at ${HINT} destination sets \`allowLinkLocal: true\``]);
     expect(webhookDestinationSchema.safeParse({ ...webhook, allowLinkLocal: true }).success).toBe(true);
     expect(messages(slackDestinationSchema.safeParse({ kind: 'slack', name: 's', url: 'https://[fe80::1]/services/T/B/x' }))).toHaveLength(1);
-    expect(messages(pagerdutyDestinationSchema.safeParse({ kind: 'pagerduty', name: 'p', routingKey: 'k', url: 'https://169.254.1.1/v2/enqueue' }))).toHaveLength(1);
+    expect(
+      messages(pagerdutyDestinationSchema.safeParse({ kind: 'pagerduty', name: 'p', routingKey: 'k', url: 'https://169.254.1.1/v2/enqueue' })),
+    ).toHaveLength(1);
 
     const target = { kind: 'http', name: 't', url: 'https://169.254.169.254/kr/{{kr.id}}', body: { v: '{{value}}' } };
     expect(messages(httpTargetSchema.safeParse(target))).toEqual([`url: \`url\` points at ${HINT} target sets \`allowLinkLocal: true\``]);

@@ -51,13 +51,21 @@ describe('settings.queue', () => {
   });
 
   it('rejects a key that names no connection: a typo would silently lift a cap', async () => {
-    dir = await writeConfig({ 'connections.yaml': CONNECTIONS, 'settings.yaml': 'settings:\n  queue:\n    connections:\n      jira_clod: { maxConcurrent: 2 }\n' });
+    dir = await writeConfig({
+      'connections.yaml': CONNECTIONS,
+      'settings.yaml': 'settings:\n  queue:\n    connections:\n      jira_clod: { maxConcurrent: 2 }\n',
+    });
     const { issues } = await loadIssues(dir);
-    expect(issues.map(formatIssue)).toEqual(['settings.yaml:4:7 settings.queue.connections.jira_clod: unknown connection "jira_clod"; use a connection id or "default"; did you mean "jira_cloud"?']);
+    expect(issues.map(formatIssue)).toEqual([
+      'settings.yaml:4:7 settings.queue.connections.jira_clod: unknown connection "jira_clod"; use a connection id or "default"; did you mean "jira_cloud"?',
+    ]);
   });
 
   it('reports bad values and unknown keys at their lines, all at once', async () => {
-    dir = await writeConfig({ 'connections.yaml': CONNECTIONS, 'settings.yaml': 'settings:\n  queue:\n    attempts: 0\n    connections:\n      crm: { maxConcurent: 2 }\n' });
+    dir = await writeConfig({
+      'connections.yaml': CONNECTIONS,
+      'settings.yaml': 'settings:\n  queue:\n    attempts: 0\n    connections:\n      crm: { maxConcurent: 2 }\n',
+    });
     const { issues } = await loadIssues(dir);
     expect(issues.map(formatIssue)).toEqual([
       'settings.yaml:3:15 settings.queue.attempts: expected 1 or more, got 0',

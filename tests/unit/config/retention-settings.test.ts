@@ -27,7 +27,9 @@ describe('settings.retention', () => {
     expect(issues.map(formatIssue)).toEqual([
       expect.stringMatching(/^settings\.yaml:3:11 settings\.retention\.runs: .*a duration such as "90m"/),
       expect.stringMatching(/^settings\.yaml:4:16 settings\.retention\.delivered: at least "1h"/),
-      expect.stringMatching(/^settings\.yaml:5:19 settings\.retention\.abandonAfter: at least "10m": shorter would mark syncs that are still running as interrupted/),
+      expect.stringMatching(
+        /^settings\.yaml:5:19 settings\.retention\.abandonAfter: at least "10m": shorter would mark syncs that are still running as interrupted/,
+      ),
     ]);
   });
 });

@@ -32,7 +32,9 @@ describe('schema errors with file:line:column', () => {
   });
 
   it('reports a wrong type with the offending value, as the documented example', async () => {
-    dir = await writeConfig({ 'kpis.yaml': 'kpis:\n  - id: mrr\n    name: MRR\n    category: Growth\n    formula: "1"\n    health:\n      band:\n        max: 7,5\n' });
+    dir = await writeConfig({
+      'kpis.yaml': 'kpis:\n  - id: mrr\n    name: MRR\n    category: Growth\n    formula: "1"\n    health:\n      band:\n        max: 7,5\n',
+    });
     const { issues } = await loadIssues(dir);
     expect(issues.map(formatIssue)).toEqual(['kpis.yaml:8:14 kpis[0].health.band.max: expected a number, got "7,5"']);
   });
@@ -45,7 +47,8 @@ describe('schema errors with file:line:column', () => {
 
   it('describes enums, ids, time zones and bounds in words', async () => {
     dir = await writeConfig({
-      'kpis.yaml': 'kpis:\n  - id: Mrr\n    name: ""\n    category: Growth\n    formula: "1"\n    interval: dayly\n    timezone: Europe/Olso\n    normalize: { round: 20 }\n',
+      'kpis.yaml':
+        'kpis:\n  - id: Mrr\n    name: ""\n    category: Growth\n    formula: "1"\n    interval: dayly\n    timezone: Europe/Olso\n    normalize: { round: 20 }\n',
     });
     const { issues } = await loadIssues(dir);
     expect(issues.map((issue) => `${issue.line}:${issue.column} ${issue.message}`)).toEqual([
@@ -97,7 +100,9 @@ describe('merging files', () => {
   it('allows settings in one file only', async () => {
     dir = await writeConfig({ 'a.yaml': 'settings: { concurrency: 2 }\n', 'b.yaml': 'settings:\n  runOnStart: false\n' });
     const { issues } = await loadIssues(dir);
-    expect(issues.map(formatIssue)).toEqual([`b.yaml:1:1 settings: settings may appear in one file only; they are already in ${path.join(dir, 'a.yaml')}:1:11`]);
+    expect(issues.map(formatIssue)).toEqual([
+      `b.yaml:1:1 settings: settings may appear in one file only; they are already in ${path.join(dir, 'a.yaml')}:1:11`,
+    ]);
   });
 });
 
@@ -120,7 +125,9 @@ describe('references and connectors', () => {
     dir = await writeConfig({ 'a.yaml': 'settings:\n  connectors: [kpi-sync-acme]\nconnections:\n  - id: acme\n    type: kpi-sync-acme\n' });
     const error = await loadCatalog(dir, { connectors: failing, env: {} }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigValidationError);
-    expect((error as ConfigValidationError).issues.map((issue) => issue.message)).toEqual(['cannot load connector "kpi-sync-acme": Cannot find package "kpi-sync-acme"']);
+    expect((error as ConfigValidationError).issues.map((issue) => issue.message)).toEqual([
+      'cannot load connector "kpi-sync-acme": Cannot find package "kpi-sync-acme"',
+    ]);
     expect(asked).toEqual([['kpi-sync-acme', ['kpi-sync-acme']]]);
   });
 
@@ -155,16 +162,22 @@ describe('references and connectors', () => {
   });
 
   it('checks that KRs reference a defined KPI', async () => {
-    dir = await writeConfig({ 'a.yaml': `kpis:\n  - { id: mrr, name: x, category: x, formula: "1" }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n${kr('k1', 'mmr')}` });
+    dir = await writeConfig({
+      'a.yaml': `kpis:\n  - { id: mrr, name: x, category: x, formula: "1" }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n${kr('k1', 'mmr')}`,
+    });
     const { issues } = await loadIssues(dir);
     expect(issues.map(formatIssue)).toEqual(['a.yaml:7:35 objectives[0].krs[0].kpi: unknown KPI "mmr"; did you mean "mrr"?']);
   });
 
   it('warns (without failing) when an objective has more than five KRs', async () => {
     const krs = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'].map((id) => kr(id)).join('');
-    dir = await writeConfig({ 'a.yaml': `kpis:\n  - { id: mrr, name: x, category: x, formula: "1" }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n${krs}` });
+    dir = await writeConfig({
+      'a.yaml': `kpis:\n  - { id: mrr, name: x, category: x, formula: "1" }\nobjectives:\n  - id: grow\n    title: Grow\n    krs:\n${krs}`,
+    });
     const catalog = await loadCatalog(dir, { connectors: registry, env: {} });
     expect(catalog.krs.size).toBe(6);
-    expect(catalog.warnings.map(formatIssue)).toEqual([`${path.join(dir, 'a.yaml')}:6:5 objectives[0].krs: warning: objective "grow" has 6 KRs; more than 5 dilutes focus`]);
+    expect(catalog.warnings.map(formatIssue)).toEqual([
+      `${path.join(dir, 'a.yaml')}:6:5 objectives[0].krs: warning: objective "grow" has 6 KRs; more than 5 dilutes focus`,
+    ]);
   });
 });

@@ -35,7 +35,14 @@ describe('YAML safety', () => {
     const { issues } = await loadIssues(dir);
     // The parser notices the unclosed "[" where the next line starts.
     expect(issues.filter((issue) => issue.file === 'a.yaml')).toEqual([
-      { file: 'a.yaml', line: 4, column: 5, path: '', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]', severity: 'error' },
+      {
+        file: 'a.yaml',
+        line: 4,
+        column: 5,
+        path: '',
+        message: 'Flow sequence in block collection must be sufficiently indented and end with a ]',
+        severity: 'error',
+      },
     ]);
     expect(issues.filter((issue) => issue.file === 'b.yaml').map((issue) => issue.message)).toEqual(['unknown key "helth"; did you mean "health"?']);
   });
@@ -57,7 +64,8 @@ describe('YAML safety', () => {
 
   it('accepts a few aliases, as ordinary configs use them', async () => {
     dir = await writeConfig({
-      'a.yaml': 'kpis:\n  - id: mrr\n    name: MRR\n    category: &growth Growth\n    formula: "1"\n  - id: arr\n    name: ARR\n    category: *growth\n    formula: mrr * 12\n',
+      'a.yaml':
+        'kpis:\n  - id: mrr\n    name: MRR\n    category: &growth Growth\n    formula: "1"\n  - id: arr\n    name: ARR\n    category: *growth\n    formula: mrr * 12\n',
     });
     const catalog = await loadCatalog(dir, { connectors: registry, env: {} });
     expect(catalog.kpis.get('arr')?.category).toBe('Growth');

@@ -37,10 +37,38 @@ const ANCHORS = ['2026-03-29', '2026-03-08', '2026-10-25', '2026-04-05', '2026-0
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham'];
 const INTERVALS = ['day', 'week', 'month', 'quarter'] as const;
 const AGGREGATES = ['sum', 'avg', 'min', 'max', 'count', 'count_rows', 'count_distinct', 'last'] as const;
-const REGIONS = ['EMEA', 'AMER', 'APAC', 'LATAM', 'NORDICS', 'DACH', '', ' EMEA', 'EMEA ', 'emea', 'a', 'ab', 'abc', 'Ünï', 'Enterprise plan', 'Add-on: Audit log x', 'x'.repeat(30), '5', '5.0', ' 5 '];
+const REGIONS = [
+  'EMEA',
+  'AMER',
+  'APAC',
+  'LATAM',
+  'NORDICS',
+  'DACH',
+  '',
+  ' EMEA',
+  'EMEA ',
+  'emea',
+  'a',
+  'ab',
+  'abc',
+  'Ünï',
+  'Enterprise plan',
+  'Add-on: Audit log x',
+  'x'.repeat(30),
+  '5',
+  '5.0',
+  ' 5 ',
+];
 const CHANNELS = ['web', 'sales', 'partner', 'marketplace', '', 'Web', 'web ', 'w'];
 const INVALID_UTF8 = Buffer.from([0x41, 0xff, 0x42]);
-const SEPARATORS: Array<[string, string]> = [['.', ''], ['.', ','], [',', '.'], [',', ' '], ['.', "'"], [',', '']];
+const SEPARATORS: Array<[string, string]> = [
+  ['.', ''],
+  ['.', ','],
+  [',', '.'],
+  [',', ' '],
+  ['.', "'"],
+  [',', ''],
+];
 
 export function scenario(seed: number): Scenario {
   const random = prng(seed);
@@ -68,7 +96,15 @@ export function scenario(seed: number): Scenario {
     if (chance(0.04)) return pick(['', ' ', 'n/a', '2026-02-30', '31.02.2026', 'x'.repeat(200), '2026-13-01', '12/40/2026']);
     if (chance(0.05)) format = pick(FORMATS);
     const d = new Date(ms);
-    const [y, mo, da, h, mi, s, msec] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()];
+    const [y, mo, da, h, mi, s, msec] = [
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ];
     const time = chance(0.5) ? '' : ` ${pad(h)}:${pad(mi)}${chance(0.5) ? `:${pad(s)}${chance(0.3) ? `.${pad(msec, 3)}` : ''}` : ''}`;
     switch (format) {
       case 'iso': {
@@ -97,7 +133,8 @@ export function scenario(seed: number): Scenario {
   const amountCell = (): Cell => {
     const r = random();
     if (r < 0.06) return pick(['', '  ', '\t']);
-    if (r < 0.1) return pick(['n/a', '12abc', '1.2.3', '-', 'z'.repeat(170), '1,234.56', '1.234,56', "1'234.5", '1 234,5', '1e3', '12345678901234567890', ' 42 ', '0']);
+    if (r < 0.1)
+      return pick(['n/a', '12abc', '1.2.3', '-', 'z'.repeat(170), '1,234.56', '1.234,56', "1'234.5", '1 234,5', '1e3', '12345678901234567890', ' 42 ', '0']);
     if (r < 0.12) return INVALID_UTF8;
     return numberText((random() - 0.3) * 10 ** int(0, 7), int(0, 3));
   };
@@ -182,9 +219,14 @@ export function scenario(seed: number): Scenario {
     const aggregate = pick(AGGREGATES);
     const dateColumn = pick(columns.filter((c) => c.kind === 'date'));
     const date = chance(0.8) ? { column: chance(0.03) ? ref('nope') : ref(dateColumn), format: chance(0.85) ? dateColumn.format : pick(FORMATS) } : undefined;
-    const valueKind = aggregate === 'count_distinct' ? pick(['customer', 'region', 'amount'] as const) : chance(0.9) ? 'amount' : pick(['region', 'customer', 'date'] as const);
+    const valueKind =
+      aggregate === 'count_distinct' ? pick(['customer', 'region', 'amount'] as const) : chance(0.9) ? 'amount' : pick(['region', 'customer', 'date'] as const);
     const column = aggregate === 'count_rows' && chance(0.6) ? undefined : ref(byKind(valueKind));
-    return { ...(date ? { date } : {}), value: { ...(column === undefined ? {} : { column }), aggregate }, filter: Array.from({ length: pick([0, 0, 1, 1, 1, 2, 3]) }, filter) };
+    return {
+      ...(date ? { date } : {}),
+      value: { ...(column === undefined ? {} : { column }), aggregate },
+      filter: Array.from({ length: pick([0, 0, 1, 1, 1, 2, 3]) }, filter),
+    };
   };
   const context = (): TestContextOptions => {
     const options = { timeZone: pick(ZONES), interval: pick(INTERVALS) };

@@ -11,7 +11,11 @@ interface Scanned {
  * right after `push`, as the file reader reuses its buffer: a scanner that kept a
  * reference to it would read garbage.
  */
-function scan(input: string | Buffer, chunk = Number.POSITIVE_INFINITY, options: { delimiter?: string; quote?: string; maxRecordBytes?: number } = {}): Scanned {
+function scan(
+  input: string | Buffer,
+  chunk = Number.POSITIVE_INFINITY,
+  options: { delimiter?: string; quote?: string; maxRecordBytes?: number } = {},
+): Scanned {
   const out: Scanned = { records: [], malformed: [] };
   const scanner = new CsvScanner(
     {
@@ -51,8 +55,15 @@ describe('CsvScanner', () => {
   });
 
   it('reads CRLF like LF and a last line without a newline', () => {
-    expect(fields(scan('a,b\r\n1,2\r\n3,4'))).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
-    expect(fields(scan('a,b\r\n1,"2"\r\n'))).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fields(scan('a,b\r\n1,2\r\n3,4'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+    expect(fields(scan('a,b\r\n1,"2"\r\n'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('keeps a carriage return that is not part of a line end', () => {
@@ -150,7 +161,11 @@ describe('CsvScanner', () => {
   it('reads multi-byte UTF-8 split across chunks', () => {
     const input = 'name,city\nJosé,Zürich\n"Ærøskøbing, DK",Malmö\n';
     for (const chunk of [1, 2, 5]) {
-      expect(fields(scan(input, chunk))).toEqual([['name', 'city'], ['José', 'Zürich'], ['Ærøskøbing, DK', 'Malmö']]);
+      expect(fields(scan(input, chunk))).toEqual([
+        ['name', 'city'],
+        ['José', 'Zürich'],
+        ['Ærøskøbing, DK', 'Malmö'],
+      ]);
     }
   });
 

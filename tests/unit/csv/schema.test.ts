@@ -83,7 +83,8 @@ describe('querySchema', () => {
 
   it('needs a value column except for count_rows', () => {
     expect(querySchema.safeParse({ value: { aggregate: 'count_rows' } }).success).toBe(true);
-    const needsColumn = 'value.column: value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)';
+    const needsColumn =
+      'value.column: value.column is required unless aggregate is count_rows (count counts the rows whose value column parses; count_rows counts every row that passes the filters)';
     expect(issues(querySchema.safeParse({ value: { aggregate: 'sum' } }))).toEqual([needsColumn]);
     expect(issues(querySchema.safeParse({ value: { aggregate: 'count' } }))).toEqual([needsColumn]);
   });

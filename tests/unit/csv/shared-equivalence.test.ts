@@ -31,7 +31,9 @@ async function run(s: Scenario, seed: number, together: boolean): Promise<Seen[]
   const connection = csv.connectionSchema.parse({ ...s.connection, path: file });
   const requests = s.queries.map(({ query, context }) => ({ query: csv.querySchema.parse(query), ctx: makeTestContext({ baseDir: dir, ...context }) }));
   const options = { chunkBytes: s.chunkBytes, batchRows: s.batchRows };
-  const outcomes = together ? await scanCsv(connection, undefined, requests, options) : await Promise.all(requests.map(async (r) => (await scanCsv(connection, undefined, [r], options))[0]!));
+  const outcomes = together
+    ? await scanCsv(connection, undefined, requests, options)
+    : await Promise.all(requests.map(async (r) => (await scanCsv(connection, undefined, [r], options))[0]!));
   return outcomes.map((outcome, k) => {
     const { rejects, counts, hints } = requests[k]!.ctx.diagnostics;
     const { kpisInScan, ...rest } = counts;
@@ -74,6 +76,12 @@ describe('csv: a shared scan tells every query what it would learn alone', () =>
         blanks += seen.counts.blankValues ?? 0;
       }
     }
-    expect({ values: values > 100, rejects: rejects > 100, hints: hints > 5, errors: errors > 0, blanks: blanks > 10 }).toEqual({ values: true, rejects: true, hints: true, errors: true, blanks: true });
+    expect({ values: values > 100, rejects: rejects > 100, hints: hints > 5, errors: errors > 0, blanks: blanks > 10 }).toEqual({
+      values: true,
+      rejects: true,
+      hints: true,
+      errors: true,
+      blanks: true,
+    });
   });
 });

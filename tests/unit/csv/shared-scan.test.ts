@@ -38,7 +38,11 @@ describe('csv: one scan for the KPIs that read one file in one tick', () => {
 
   it('a query naming a missing column fails alone; the others read on', async () => {
     const broken = query({ column: 'amount', aggregate: 'sum' }, [{ column: 'regoin', equals: 'EMEA' }]);
-    const [good, bad, other] = await Promise.allSettled([csv.fetch(sales, emeaSum, context()), csv.fetch(sales, broken, context()), csv.fetch(sales, maxAmount, context())]);
+    const [good, bad, other] = await Promise.allSettled([
+      csv.fetch(sales, emeaSum, context()),
+      csv.fetch(sales, broken, context()),
+      csv.fetch(sales, maxAmount, context()),
+    ]);
     expect(good).toMatchObject({ status: 'fulfilled', value: expect.arrayContaining([expect.objectContaining({ value: 150.5 })]) });
     expect(bad).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('regoin') } });
     expect(other.status).toBe('fulfilled');

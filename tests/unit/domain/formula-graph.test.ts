@@ -17,7 +17,14 @@ describe('findCycle', () => {
 
   it('handles ids named like Object.prototype members', () => {
     expect(findCycle(graph({ constructor: ['tostring'], tostring: ['constructor'] }))).toEqual(['constructor', 'tostring', 'constructor']);
-    expect(findCycle(new Map([['__proto__', ['x']], ['x', []]]))).toBeUndefined();
+    expect(
+      findCycle(
+        new Map([
+          ['__proto__', ['x']],
+          ['x', []],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it('walks a 100,000-long chain without overflowing the stack', () => {

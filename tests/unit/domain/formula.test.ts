@@ -152,7 +152,7 @@ describe('syntax errors', () => {
 
   it('survives garbage without throwing anything but FormulaSyntaxError', () => {
     let seed = 42;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const alphabet = 'ab(),+-*/. 0123456789eE_min max abs round\t\n$%';
     for (let i = 0; i < 2000; i++) {
       const source = Array.from({ length: 1 + Math.floor(random() * 20) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');

@@ -20,7 +20,7 @@ describe('parseOffsetInstant', () => {
 
   it('agrees with Date.parse on 20,000 random instants and offsets from year 0 to 9999', () => {
     let seed = 11;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const min = Date.parse('0000-01-02T00:00:00Z');
     const max = Date.parse('9999-12-30T00:00:00Z');
     for (let i = 0; i < 20_000; i++) {

@@ -183,7 +183,11 @@ describe('normalize', () => {
   });
 
   it('carries nothing from one call to the next', () => {
-    const many = Array.from({ length: 50 }, (_, i) => ({ value: 1000 + i, at: `2026-01-${String((i % 28) + 1).padStart(2, '0')}T12:00:00Z`, approximate: true }));
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      value: 1000 + i,
+      at: `2026-01-${String((i % 28) + 1).padStart(2, '0')}T12:00:00Z`,
+      approximate: true,
+    }));
     normalize(input(many, { spec: { aggregate: 'max' } }));
     expect(normalize(input([{ value: 1, at: '2026-01-01T12:00:00Z' }], { spec: { aggregate: 'max' } })).datapoints).toEqual([
       { kpi: 'mrr', period: '2026-01-01T00:00:00.000+01:00', value: 1, observedAt: OBSERVED, source: 'sf' },
@@ -211,10 +215,13 @@ describe('normalize', () => {
   it('gives the same periods as luxon for thousands of random instants', () => {
     const luxonStart = (at: string, interval: Interval, zone: string): string => DateTime.fromISO(at, { zone }).startOf(interval).toISO()!;
     let seed = 7;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (const zone of ['Europe/Oslo', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
       for (const interval of ['day', 'week', 'month', 'quarter'] as const) {
-        const raw = Array.from({ length: 300 }, (_, i) => ({ value: i, at: new Date(Date.parse('2025-01-01T00:00:00Z') + random() * 730 * 86_400_000).toISOString() }));
+        const raw = Array.from({ length: 300 }, (_, i) => ({
+          value: i,
+          at: new Date(Date.parse('2025-01-01T00:00:00Z') + random() * 730 * 86_400_000).toISOString(),
+        }));
         const expected = new Map<string, number>();
         for (const r of raw) {
           const period = luxonStart(r.at, interval, zone);

@@ -121,7 +121,7 @@ describe('DST days and weeks', () => {
     ]);
   });
 
-  it('a wall time in the repeated fall-back hour resolves to luxon\'s choice, the standard-time one', () => {
+  it("a wall time in the repeated fall-back hour resolves to luxon's choice, the standard-time one", () => {
     expect(parseDateInZone('2026-10-25T02:30:00', 'Europe/Oslo')).toBe('2026-10-25T02:30:00.000+01:00');
     expect(parseDateInZone('2026-11-01T01:30:00', 'America/New_York')).toBe('2026-11-01T01:30:00.000-05:00');
   });
@@ -196,10 +196,7 @@ describe('periodsBetween', () => {
   });
 
   it('skips a calendar day a zone removed (Samoa, December 2011)', () => {
-    expect(periodsBetween('2011-12-29', '2012-01-01', 'day', 'Pacific/Apia')).toEqual([
-      '2011-12-29T00:00:00.000-10:00',
-      '2011-12-31T00:00:00.000+14:00',
-    ]);
+    expect(periodsBetween('2011-12-29', '2012-01-01', 'day', 'Pacific/Apia')).toEqual(['2011-12-29T00:00:00.000-10:00', '2011-12-31T00:00:00.000+14:00']);
   });
 });
 
@@ -226,7 +223,19 @@ describe('parseDateInZone', () => {
   });
 
   it('returns undefined for text that is not such a date', () => {
-    for (const text of ['', 'tomorrow', '2026-02-30', '2026-13-01', '2026-11-03T25:00:00', '2026-11-03T10:00:00+24:00', '03/11/2026', '2026-W01', '10:00', '2026-11-03Z', '2026-11-03T10:00:00 Z']) {
+    for (const text of [
+      '',
+      'tomorrow',
+      '2026-02-30',
+      '2026-13-01',
+      '2026-11-03T25:00:00',
+      '2026-11-03T10:00:00+24:00',
+      '03/11/2026',
+      '2026-W01',
+      '10:00',
+      '2026-11-03Z',
+      '2026-11-03T10:00:00 Z',
+    ]) {
       expect(parseDateInZone(text, 'Europe/Oslo'), text).toBeUndefined();
     }
   });

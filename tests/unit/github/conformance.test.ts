@@ -35,7 +35,11 @@ defineConnectorConformance(github, () => ({
         .reply(401, fixture('error-bad-credentials.json') as Record<string, unknown>);
     },
     hangs: () => {
-      api().get('/search/issues').query(true).delay(60_000).reply(200, fixture('search-merged-prs-count.json') as Record<string, unknown>);
+      api()
+        .get('/search/issues')
+        .query(true)
+        .delay(60_000)
+        .reply(200, fixture('search-merged-prs-count.json') as Record<string, unknown>);
     },
     reset: () => {
       nock.abortPendingRequests();

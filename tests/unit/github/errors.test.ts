@@ -18,7 +18,7 @@ async function failure(path: string, query: typeof merged, replies: MockReply[],
   return { error, requests: seen.length };
 }
 
-describe('github errors: GitHub\'s error bodies become typed errors', () => {
+describe("github errors: GitHub's error bodies become typed errors", () => {
   it('401 Bad credentials is an AuthError, not retried', async () => {
     const { error, requests } = await failure('/search/issues', merged, [{ status: 401, body: fixture('error-bad-credentials.json') }], 3);
     expect(error).toBeInstanceOf(AuthError);
@@ -26,7 +26,7 @@ describe('github errors: GitHub\'s error bodies become typed errors', () => {
     expect(requests).toBe(1);
   });
 
-  it('403 without a rate limit is a PermissionError with GitHub\'s words, not retried', async () => {
+  it("403 without a rate limit is a PermissionError with GitHub's words, not retried", async () => {
     const { error, requests } = await failure('/repos/acme/ghost/deployments', deployments, [{ status: 403, body: fixture('error-forbidden.json') }], 3);
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as Error).message).toContain('403: Resource not accessible by personal access token; the token lacks a permission');
@@ -35,13 +35,17 @@ describe('github errors: GitHub\'s error bodies become typed errors', () => {
 
   it('403 with X-GitHub-SSO says to authorize the token for SSO', async () => {
     const { error } = await failure('/repos/acme/ghost/deployments', deployments, [
-      { status: 403, body: fixture('error-forbidden.json'), headers: { 'x-github-sso': 'required; url=https://github.com/orgs/acme/sso?authorization_request=A1' } },
+      {
+        status: 403,
+        body: fixture('error-forbidden.json'),
+        headers: { 'x-github-sso': 'required; url=https://github.com/orgs/acme/sso?authorization_request=A1' },
+      },
     ]);
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as Error).message).toContain("authorize the token for the organisation's SAML single sign-on");
   });
 
-  it('422 Validation Failed is a QueryError with GitHub\'s message and its errors', async () => {
+  it("422 Validation Failed is a QueryError with GitHub's message and its errors", async () => {
     const { error, requests } = await failure('/search/issues', merged, [{ status: 422, body: fixture('error-validation-failed.json') }], 3);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as Error).message).toBe(
@@ -54,11 +58,18 @@ describe('github errors: GitHub\'s error bodies become typed errors', () => {
   it('404 on a repository endpoint is a QueryError naming what to check', async () => {
     const { error } = await failure('/repos/acme/ghost/deployments', deployments, [{ status: 404, body: fixture('error-not-found.json') }]);
     expect(error).toBeInstanceOf(QueryError);
-    expect((error as Error).message).toBe('GET api.github.com/repos/acme/ghost/deployments → 404: Not Found; check the repo (owner/name) and that the token can see it');
+    expect((error as Error).message).toBe(
+      'GET api.github.com/repos/acme/ghost/deployments → 404: Not Found; check the repo (owner/name) and that the token can see it',
+    );
   });
 
   it('503 is retried, then a TransientError', async () => {
-    const { error, requests } = await failure('/search/issues', merged, Array.from({ length: 2 }, () => ({ status: 503, body: fixture('error-service-unavailable.json') })), 2);
+    const { error, requests } = await failure(
+      '/search/issues',
+      merged,
+      Array.from({ length: 2 }, () => ({ status: 503, body: fixture('error-service-unavailable.json') })),
+      2,
+    );
     expect(error).toBeInstanceOf(TransientError);
     expect(requests).toBe(2);
   });
@@ -75,7 +86,9 @@ describe('github check', () => {
     mockGet('/rate_limit', [{ body: fixture('rate-limit.json') }]);
     const connection = githubConnection();
     const { ctx } = makeCheckContext(connection);
-    expect((await github.check(connection, ctx)).detail).toBe('token accepted at api.github.com; core 4999/5000, search 18/30 requests left; X-GitHub-Api-Version 2022-11-28');
+    expect((await github.check(connection, ctx)).detail).toBe(
+      'token accepted at api.github.com; core 4999/5000, search 18/30 requests left; X-GitHub-Api-Version 2022-11-28',
+    );
   });
 
   it('falls back to GET /user where GitHub Enterprise Server has rate limiting off (404)', async () => {

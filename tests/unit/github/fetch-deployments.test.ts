@@ -5,7 +5,9 @@ import { fixture, githubConnection, makeContext, mockGet, NOVEMBER, type SeenReq
 
 const deployments = (extra: Record<string, unknown> = {}) => github.querySchema.parse({ metric: 'deployments', repo: 'acme/widgets', ...extra });
 const PATH = '/repos/acme/widgets/deployments';
-const NEXT = { link: '<https://api.github.com/repositories/42/deployments?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/42/deployments?per_page=100&page=2>; rel="last"' };
+const NEXT = {
+  link: '<https://api.github.com/repositories/42/deployments?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/42/deployments?per_page=100&page=2>; rel="last"',
+};
 
 /**
  * The fixtures, newest first: 5005 (Dec 1, after the window), 5004 (Nov 28), 5003

@@ -43,7 +43,10 @@ describe('github counts: one search request, its total_count', () => {
   });
 
   it('a backfill runs one search per period, each with its own range', async () => {
-    const seen = mockGet('/search/issues', Array.from({ length: 2 }, () => ({ body: fixture('search-merged-prs-count.json') })));
+    const seen = mockGet(
+      '/search/issues',
+      Array.from({ length: 2 }, () => ({ body: fixture('search-merged-prs-count.json') })),
+    );
     const window = { ...NOVEMBER, start: '2026-10-01T00:00:00.000+02:00' };
     const { ctx, connection } = makeContext({ window, mode: 'backfill' });
 
@@ -56,7 +59,7 @@ describe('github counts: one search request, its total_count', () => {
     ]);
   });
 
-  it('GitHub Enterprise Server: the base URL\'s /api/v3 prefix and the chosen API version are used', async () => {
+  it("GitHub Enterprise Server: the base URL's /api/v3 prefix and the chosen API version are used", async () => {
     const base = 'https://ghe.example.com/api/v3';
     const seen = mockGet('/search/issues', [{ body: fixture('search-merged-prs-count.json') }], [], { base, version: '2026-03-10' });
     const connection = githubConnection({ baseUrl: `${base}/`, apiVersion: '2026-03-10' });

@@ -52,7 +52,10 @@ describe('github rate limits', () => {
   });
 
   it('a secondary rate limit without retry-after waits a minute, and ends in a RateLimitedError when it persists', async () => {
-    const seen = mockGet('/search/issues', Array.from({ length: 2 }, () => ({ status: 403, body: fixture('error-secondary-rate-limit.json') })));
+    const seen = mockGet(
+      '/search/issues',
+      Array.from({ length: 2 }, () => ({ status: 403, body: fixture('error-secondary-rate-limit.json') })),
+    );
     const { ctx, recorded, connection } = makeContext({ http: { attempts: 2 } });
 
     const error = await github.fetch(connection, merged, ctx).catch((e: unknown) => e);
@@ -76,7 +79,10 @@ describe('github rate limits', () => {
   });
 
   it('429 with retry-after is a rate limit too', async () => {
-    mockGet('/search/issues', [{ status: 429, body: fixture('error-secondary-rate-limit.json'), headers: { 'retry-after': '5' } }, { body: fixture('search-merged-prs-count.json') }]);
+    mockGet('/search/issues', [
+      { status: 429, body: fixture('error-secondary-rate-limit.json'), headers: { 'retry-after': '5' } },
+      { body: fixture('search-merged-prs-count.json') },
+    ]);
     const { ctx, recorded, connection } = makeContext({ http: { attempts: 2 } });
     await github.fetch(connection, merged, ctx);
     expect(recorded.sleeps).toEqual([5000]);

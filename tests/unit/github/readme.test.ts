@@ -8,7 +8,10 @@ import { NOVEMBER } from './github-mocks.ts';
 
 const readme = readFileSync(new URL('../../../connectors/github/README.md', import.meta.url), 'utf8');
 const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-const doc = parse(example.replace(/\$\{GITHUB_TOKEN\}/g, 'ghp_stand-in')) as { connections: Array<Record<string, unknown>>; kpis: Array<{ source: { query: unknown } }> };
+const doc = parse(example.replace(/\$\{GITHUB_TOKEN\}/g, 'ghp_stand-in')) as {
+  connections: Array<Record<string, unknown>>;
+  kpis: Array<{ source: { query: unknown } }>;
+};
 
 describe('the github README example is a valid config', () => {
   it('has a connection the connection schema accepts', () => {

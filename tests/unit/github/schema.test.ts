@@ -11,7 +11,13 @@ function messages(result: { success: boolean; error?: { issues: Array<{ path: Pr
 
 describe('github connectionSchema', () => {
   it('defaults: api.github.com (no baseUrl), API version 2022-11-28, 10 pages', () => {
-    expect(connectionSchema.parse({ token: 'ghp_x' })).toEqual({ token: 'ghp_x', apiVersion: '2022-11-28', timeoutMs: 30_000, maxPages: 10, maxBackfillPeriods: 400 });
+    expect(connectionSchema.parse({ token: 'ghp_x' })).toEqual({
+      token: 'ghp_x',
+      apiVersion: '2022-11-28',
+      timeoutMs: 30_000,
+      maxPages: 10,
+      maxBackfillPeriods: 400,
+    });
   });
 
   it('accepts a GitHub Enterprise Server base URL and trims its slash', () => {
@@ -19,7 +25,9 @@ describe('github connectionSchema', () => {
   });
 
   it('refuses plain http off loopback, link-local hosts without the opt-in, unknown versions and keys', () => {
-    expect(messages(connectionSchema.safeParse({ token: 'ghp_x', baseUrl: 'http://ghe.example.com/api/v3' }))[0]).toContain('plain http is only allowed for loopback');
+    expect(messages(connectionSchema.safeParse({ token: 'ghp_x', baseUrl: 'http://ghe.example.com/api/v3' }))[0]).toContain(
+      'plain http is only allowed for loopback',
+    );
     expect(messages(connectionSchema.safeParse({ token: 'ghp_x', baseUrl: 'https://[fd00:ec2::254]/' }))[0]).toMatch(/^baseUrl: .*allowLinkLocal/);
     expect(messages(connectionSchema.safeParse({ token: 'ghp_x', apiVersion: '2024-01-01' }))[0]).toMatch(/^apiVersion: /);
     expect(messages(connectionSchema.safeParse({ token: 'ghp_x', owner: 'acme' }))[0]).toContain('Unrecognized key');
@@ -36,7 +44,9 @@ describe('github querySchema', () => {
   it('takes a repo or an org, not both and not neither', () => {
     expect(querySchema.parse({ metric: 'merged_prs', repo: 'acme/widgets' })).toEqual({ metric: 'merged_prs', repo: 'acme/widgets' });
     expect(messages(querySchema.safeParse({ metric: 'merged_prs' }))).toEqual(['repo: give exactly one of repo (owner/name) or org']);
-    expect(messages(querySchema.safeParse({ metric: 'issues_opened', repo: 'acme/widgets', org: 'acme' }))).toEqual(['repo: give exactly one of repo (owner/name) or org']);
+    expect(messages(querySchema.safeParse({ metric: 'issues_opened', repo: 'acme/widgets', org: 'acme' }))).toEqual([
+      'repo: give exactly one of repo (owner/name) or org',
+    ]);
   });
 
   it('checks the repo and org shapes and names the field', () => {
@@ -54,7 +64,9 @@ describe('github querySchema', () => {
   });
 
   it('refuses qualifiers spanning lines and unknown metrics', () => {
-    expect(messages(querySchema.safeParse({ metric: 'merged_prs', repo: 'a/b', qualifiers: 'label:x\nis:open' }))).toEqual(['qualifiers: one line of search qualifiers']);
+    expect(messages(querySchema.safeParse({ metric: 'merged_prs', repo: 'a/b', qualifiers: 'label:x\nis:open' }))).toEqual([
+      'qualifiers: one line of search qualifiers',
+    ]);
     expect(messages(querySchema.safeParse({ metric: 'stars', repo: 'a/b' }))[0]).toMatch(/^metric: /);
   });
 

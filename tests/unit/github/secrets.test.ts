@@ -6,7 +6,11 @@ import { githubConnection, makeCheckContext, makeContext, mockGet, TOKEN } from 
 /** Bodies that echo the token back, as a debugging proxy or a careless gateway might. */
 const echoes = [
   { message: `Bad credentials for ${TOKEN}`, documentation_url: 'https://docs.github.com/rest', status: '401' },
-  { message: 'Validation Failed', errors: [{ code: 'invalid', field: 'q', message: `Authorization: Bearer ${TOKEN}` }], documentation_url: 'https://docs.github.com/v3/search/' },
+  {
+    message: 'Validation Failed',
+    errors: [{ code: 'invalid', field: 'q', message: `Authorization: Bearer ${TOKEN}` }],
+    documentation_url: 'https://docs.github.com/v3/search/',
+  },
 ];
 
 function expectNoSecret(error: unknown, logger: Logger, logs: string[]): void {

@@ -145,10 +145,12 @@ describe('http auth: oauth2 client credentials', () => {
     api.on('GET', '/user', () => ({ body: { login: 'kpi-bot' } }));
     const conn = connection(api.url, { ...oauth2(), checkPath: '/user' });
     const { ctx } = context({ conn });
-    expect(await http.check(conn, ctx)).toEqual({ detail: `an OAuth token was issued; GET 127.0.0.1:${new URL(api.url).port}/user answered 200 with the credentials` });
+    expect(await http.check(conn, ctx)).toEqual({
+      detail: `an OAuth token was issued; GET 127.0.0.1:${new URL(api.url).port}/user answered 200 with the credentials`,
+    });
   });
 
-  it('invalid_client is an AuthError, invalid_scope a PermissionError, in the server\'s words', async () => {
+  it("invalid_client is an AuthError, invalid_scope a PermissionError, in the server's words", async () => {
     api.on('POST', '/oauth/token', () => ({ status: 401, body: fixture('oauth-error-invalid-client.json') }));
     await expect(fetchCount(oauth2())).rejects.toMatchObject({
       code: 'KS_ERR_AUTH',

@@ -27,9 +27,19 @@ const QUERY = {
 
 function serve(accepted: (authorization: string | undefined) => boolean): void {
   const guarded = (reply: () => { status?: number; body: unknown }) => (request: { headers: { authorization?: string } }) =>
-    accepted(request.headers.authorization) ? reply() : { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
-  api.on('GET', '/user', guarded(() => ({ body: { login: 'kpi-bot', id: 1 } })));
-  api.on('GET', '/search/issues', guarded(() => ({ body: fixture('github-search-issues.json') })));
+    accepted(request.headers.authorization)
+      ? reply()
+      : { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+  api.on(
+    'GET',
+    '/user',
+    guarded(() => ({ body: { login: 'kpi-bot', id: 1 } })),
+  );
+  api.on(
+    'GET',
+    '/search/issues',
+    guarded(() => ({ body: fixture('github-search-issues.json') })),
+  );
 }
 
 function hang(): void {

@@ -32,8 +32,11 @@ describe('http errors', () => {
     expect(error.message).toBe(`${where()} → 200 OK but the body is not JSON (content-type text/plain): <html><body>Please log in</body></html>`);
   });
 
-  it('401 is an AuthError, 403 a PermissionError, in the API\'s words', async () => {
-    expect((await failure({ status: 401, body: { message: 'Bad credentials' } })).error).toMatchObject({ code: 'KS_ERR_AUTH', message: `${where()} → 401 Unauthorized: Bad credentials` });
+  it("401 is an AuthError, 403 a PermissionError, in the API's words", async () => {
+    expect((await failure({ status: 401, body: { message: 'Bad credentials' } })).error).toMatchObject({
+      code: 'KS_ERR_AUTH',
+      message: `${where()} → 401 Unauthorized: Bad credentials`,
+    });
     api.reset();
     expect((await failure({ status: 403, body: { error: 'forbidden', message: 'missing scope stats:read' } })).error).toMatchObject({
       code: 'KS_ERR_PERMISSION',
@@ -41,7 +44,7 @@ describe('http errors', () => {
     });
   });
 
-  it('another 4xx is a QueryError in the API\'s words', async () => {
+  it("another 4xx is a QueryError in the API's words", async () => {
     const { error } = await failure({ status: 422, body: { errors: [{ code: 'invalid', message: 'from must be before to' }] } });
     expect(error).toMatchObject({ code: 'KS_ERR_QUERY', message: `${where()} → 422 Unprocessable Entity: invalid: from must be before to` });
   });

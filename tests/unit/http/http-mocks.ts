@@ -11,7 +11,12 @@ export const TOKEN = 'aHR0cDp0b2tlbi0xMjM0NTY3ODkwLXNlY3JldA==';
 export const CLIENT_SECRET = 'cl1ent-s3cret-0987654321-abcdef';
 
 /** November 2025 in Paris. */
-export const NOVEMBER: SyncWindow = { start: '2025-11-01T00:00:00.000+01:00', end: '2025-12-01T00:00:00.000+01:00', timeZone: 'Europe/Paris', interval: 'month' };
+export const NOVEMBER: SyncWindow = {
+  start: '2025-11-01T00:00:00.000+01:00',
+  end: '2025-12-01T00:00:00.000+01:00',
+  timeZone: 'Europe/Paris',
+  interval: 'month',
+};
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../fixtures/http/${name}`, import.meta.url), 'utf8'));

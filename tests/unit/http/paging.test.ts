@@ -57,7 +57,9 @@ describe('http paging: link (RFC 8288 rel="next")', () => {
 
   it('fails past maxPages rather than store a partial total', async () => {
     githubIssues();
-    const error = await run({ ...ISSUES, pagination: { type: 'link', maxPages: 2 }, pick: { jsonpath: '$[*].comments' }, aggregate: 'sum' }).catch((e: unknown) => e);
+    const error = await run({ ...ISSUES, pagination: { type: 'link', maxPages: 2 }, pick: { jsonpath: '$[*].comments' }, aggregate: 'sum' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('more than 2 pages; narrow the query') });
     expect(api.received).toHaveLength(2);
   });
@@ -79,7 +81,11 @@ describe('http paging: link (RFC 8288 rel="next")', () => {
 
 /** Stripe's charge search: `next_page` is the cursor, sent back in the `page` query parameter, null on the last page. */
 function stripeSearch(): void {
-  const pages: Record<string, string> = { '': 'stripe-charges-search-1.json', WzE3NjI1MDAwMDBd: 'stripe-charges-search-2.json', WzE3NjMwMDAwMDBd: 'stripe-charges-search-3.json' };
+  const pages: Record<string, string> = {
+    '': 'stripe-charges-search-1.json',
+    WzE3NjI1MDAwMDBd: 'stripe-charges-search-2.json',
+    WzE3NjMwMDAwMDBd: 'stripe-charges-search-3.json',
+  };
   api.on('GET', '/v1/charges/search', (request) => ({ body: fixture(pages[request.query.get('page') ?? '']!) }));
 }
 
@@ -117,7 +123,12 @@ describe('http paging: cursor', () => {
 
   it('stops a cursor that comes back again', async () => {
     api.on('GET', '/v1/items', () => ({ body: { items: [1], next: 'same' } }));
-    const error = await run({ path: '/v1/items', pick: { jsonpath: '$.items[*]' }, aggregate: 'sum', pagination: { type: 'cursor', cursorPath: '$.next', param: 'cursor' } }).catch((e: unknown) => e);
+    const error = await run({
+      path: '/v1/items',
+      pick: { jsonpath: '$.items[*]' },
+      aggregate: 'sum',
+      pagination: { type: 'cursor', cursorPath: '$.next', param: 'cursor' },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KS_ERR_BAD_RESPONSE', message: expect.stringContaining('already followed') });
     expect(api.received).toHaveLength(2);
   });
@@ -125,7 +136,12 @@ describe('http paging: cursor', () => {
   it('fails past maxPages', async () => {
     let n = 0;
     api.on('GET', '/v1/items', () => ({ body: { items: [1], next: `c${(n += 1)}` } }));
-    const error = await run({ path: '/v1/items', pick: { jsonpath: '$.items[*]' }, aggregate: 'sum', pagination: { type: 'cursor', cursorPath: '$.next', param: 'cursor', maxPages: 3 } }).catch((e: unknown) => e);
+    const error = await run({
+      path: '/v1/items',
+      pick: { jsonpath: '$.items[*]' },
+      aggregate: 'sum',
+      pagination: { type: 'cursor', cursorPath: '$.next', param: 'cursor', maxPages: 3 },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('more than 3 pages') });
     expect(api.received).toHaveLength(3);
   });
@@ -149,14 +165,24 @@ describe('http paging: page numbers', () => {
       const page = Number(request.query.get('p'));
       return { body: { orders: page < 3 ? [{ amount: 10 * (page + 1) }] : [] } };
     });
-    const { values } = await run({ path: '/v1/orders', pick: { jsonpath: '$.orders[*].amount' }, aggregate: 'sum', pagination: { type: 'page', param: 'p', start: 0 } });
+    const { values } = await run({
+      path: '/v1/orders',
+      pick: { jsonpath: '$.orders[*].amount' },
+      aggregate: 'sum',
+      pagination: { type: 'page', param: 'p', start: 0 },
+    });
     expect(values[0]!.value).toBe(10 + 20 + 30);
     expect(api.received.map((r) => r.query.get('p'))).toEqual(['0', '1', '2', '3']);
   });
 
   it('fails past maxPages', async () => {
     api.on('GET', '/v1/orders', () => ({ body: { orders: [{ amount: 1 }] } }));
-    const error = await run({ path: '/v1/orders', pick: { jsonpath: '$.orders[*].amount' }, aggregate: 'sum', pagination: { type: 'page', maxPages: 4 } }).catch((e: unknown) => e);
+    const error = await run({
+      path: '/v1/orders',
+      pick: { jsonpath: '$.orders[*].amount' },
+      aggregate: 'sum',
+      pagination: { type: 'page', maxPages: 4 },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('more than 4 pages') });
     expect(api.received).toHaveLength(4);
   });

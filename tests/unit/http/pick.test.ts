@@ -56,16 +56,25 @@ describe('http pick: jsonpath', () => {
   });
 
   it('an empty body picks nothing', async () => {
-    await expect(pick('', { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('matched nothing') });
+    await expect(pick('', { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({
+      code: 'KS_ERR_QUERY',
+      message: expect.stringContaining('matched nothing'),
+    });
     api.reset();
     expect((await pick('', { pick: { jsonata: 'total' }, aggregate: 'count' })).values[0]!.value).toBe(0);
   });
 
   it('text, an object or a non-finite number is refused with where it came from', async () => {
-    await expect(pick({ total: 'n/a' }, { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('$.total is "n/a", not a number') });
+    await expect(pick({ total: 'n/a' }, { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({
+      code: 'KS_ERR_QUERY',
+      message: expect.stringContaining('$.total is "n/a", not a number'),
+    });
     api.reset();
     // JSON.parse reads 1e400 as Infinity.
-    await expect(pick('{"total": 1e400}', { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({ code: 'KS_ERR_QUERY', message: expect.stringContaining('not a finite number') });
+    await expect(pick('{"total": 1e400}', { pick: { jsonpath: '$.total' } })).rejects.toMatchObject({
+      code: 'KS_ERR_QUERY',
+      message: expect.stringContaining('not a finite number'),
+    });
   });
 });
 
@@ -75,7 +84,7 @@ describe('http pick: jsonata', () => {
     expect(values).toEqual([{ value: 25, at: NOVEMBER.start }]);
   });
 
-  it('a runtime error is a QueryError with JSONata\'s code and words', async () => {
+  it("a runtime error is a QueryError with JSONata's code and words", async () => {
     await expect(pick({ a: 'x' }, { pick: { jsonata: 'a + 1' } })).rejects.toMatchObject({
       code: 'KS_ERR_QUERY',
       message: expect.stringMatching(/^pick\.jsonata failed on the response: T2001 /),
@@ -83,7 +92,12 @@ describe('http pick: jsonata', () => {
   });
 
   it('builds a series of pairs', async () => {
-    const body = { rows: [{ day: '2025-11-02', n: 3 }, { day: '2025-11-03', n: 4 }] };
+    const body = {
+      rows: [
+        { day: '2025-11-02', n: 3 },
+        { day: '2025-11-03', n: 4 },
+      ],
+    };
     const { values } = await pick(body, { pick: { jsonata: 'rows.[day, n]' } });
     expect(values).toEqual([
       { value: 3, at: '2025-11-02T00:00:00.000Z' },
@@ -94,7 +108,11 @@ describe('http pick: jsonata', () => {
 
 describe('http pick: series for a backfill', () => {
   it('objects with configured at/value fields, Unix seconds, keeping the points inside the window', async () => {
-    const { values, ctx } = await pick(fixture('github-commit-activity.json'), { pick: { jsonpath: '$[*]', at: 'week', value: 'total' } }, { mode: 'backfill' });
+    const { values, ctx } = await pick(
+      fixture('github-commit-activity.json'),
+      { pick: { jsonpath: '$[*]', at: 'week', value: 'total' } },
+      { mode: 'backfill' },
+    );
     expect(values).toEqual([
       { value: 35, at: '2025-11-02T00:00:00.000Z' },
       { value: 35, at: '2025-11-09T00:00:00.000Z' },
@@ -108,7 +126,12 @@ describe('http pick: series for a backfill', () => {
   });
 
   it('[instant, value] pairs in ms and ISO', async () => {
-    const body = { series: [[Date.parse('2025-11-05T10:00:00Z'), '7'], ['2025-11-06T10:00:00+01:00', 8]] };
+    const body = {
+      series: [
+        [Date.parse('2025-11-05T10:00:00Z'), '7'],
+        ['2025-11-06T10:00:00+01:00', 8],
+      ],
+    };
     const { values } = await pick(body, { pick: { jsonpath: '$.series' } });
     expect(values).toEqual([
       { value: 7, at: '2025-11-05T10:00:00.000Z' },
@@ -117,9 +140,11 @@ describe('http pick: series for a backfill', () => {
   });
 
   it('an aggregate does not apply to points', async () => {
-    await expect(pick(fixture('github-commit-activity.json'), { pick: { jsonpath: '$[*]', at: 'week', value: 'total' }, aggregate: 'sum' })).rejects.toMatchObject({
+    await expect(
+      pick(fixture('github-commit-activity.json'), { pick: { jsonpath: '$[*]', at: 'week', value: 'total' }, aggregate: 'sum' }),
+    ).rejects.toMatchObject({
       code: 'KS_ERR_QUERY',
-      message: expect.stringContaining("normalize.aggregate combines points per period"),
+      message: expect.stringContaining('normalize.aggregate combines points per period'),
     });
   });
 

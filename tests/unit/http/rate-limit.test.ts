@@ -24,7 +24,10 @@ describe('readRateLimit', () => {
     expect(readRateLimit({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, NOW)).toEqual({ remaining: 1, resetAt: NOW + 30_000 });
     expect(readRateLimit({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '12' }, NOW)).toEqual({ remaining: 4, resetAt: NOW + 12_000 });
     expect(readRateLimit({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': String(NOW + 2_000) }, NOW)).toEqual({ remaining: 4, resetAt: NOW + 2_000 });
-    expect(readRateLimit({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': 'Thu, 15 Jan 2026 10:01:00 GMT' }, NOW)).toEqual({ remaining: 4, resetAt: NOW + 60_000 });
+    expect(readRateLimit({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': 'Thu, 15 Jan 2026 10:01:00 GMT' }, NOW)).toEqual({
+      remaining: 4,
+      resetAt: NOW + 60_000,
+    });
   });
 
   it('says nothing without both a count and a readable reset', () => {
@@ -39,9 +42,7 @@ describe('http rate limits: the client waits before the limit is hit (no real sl
   /** Two linked pages; the first says how much budget is left. */
   function pages(budget: Record<string, string>): void {
     api.on('GET', '/v1/items', (request) =>
-      request.query.get('page') === '2'
-        ? { body: { items: [2] } }
-        : { headers: { ...budget, link: `</v1/items?page=2>; rel="next"` }, body: { items: [1] } },
+      request.query.get('page') === '2' ? { body: { items: [2] } } : { headers: { ...budget, link: `</v1/items?page=2>; rel="next"` }, body: { items: [1] } },
     );
   }
 
@@ -74,7 +75,9 @@ describe('http rate limits: the client waits before the limit is hit (no real sl
 
   it('a 429 is retried after its Retry-After', async () => {
     let calls = 0;
-    api.on('GET', '/v1/total', () => ((calls += 1) === 1 ? { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } } : { body: { total: 5 } }));
+    api.on('GET', '/v1/total', () =>
+      (calls += 1) === 1 ? { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } } : { body: { total: 5 } },
+    );
     const conn = connection(api.url);
     const { ctx, sleeps } = context({ conn, httpOptions: { attempts: 3, now: () => NOW } });
     expect(await http.fetch(conn, query({ path: '/v1/total', pick: { jsonpath: '$.total' } }), ctx)).toHaveLength(1);

@@ -29,7 +29,12 @@ describe('the http README example is a valid config', () => {
   });
 
   it('quotes the values it documents for November 2026 in Paris', () => {
-    const { window } = windowVariables({ start: '2026-11-01T00:00:00.000+01:00', end: '2026-12-01T00:00:00.000+01:00', timeZone: 'Europe/Paris', interval: 'month' }) as {
+    const { window } = windowVariables({
+      start: '2026-11-01T00:00:00.000+01:00',
+      end: '2026-12-01T00:00:00.000+01:00',
+      timeZone: 'Europe/Paris',
+      interval: 'month',
+    }) as {
       window: Record<string, string | number>;
     };
     expect(readme).toContain(`\`${window.startUnix}\`, \`${window.endUnix}\``);

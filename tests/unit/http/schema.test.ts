@@ -16,19 +16,33 @@ const oauth2 = { type: 'oauth2', tokenUrl: 'https://auth.example.com/oauth/token
 
 describe('http connection settings', () => {
   it('defaults: no auth, no headers, 30 s', () => {
-    expect(connectionSchema.parse({ baseUrl: `${BASE}/` })).toEqual({ baseUrl: BASE, auth: { type: 'none' }, headers: {}, timeoutMs: 30_000, maxBackfillPeriods: 400 });
+    expect(connectionSchema.parse({ baseUrl: `${BASE}/` })).toEqual({
+      baseUrl: BASE,
+      auth: { type: 'none' },
+      headers: {},
+      timeoutMs: 30_000,
+      maxBackfillPeriods: 400,
+    });
   });
 
   it('takes every auth kind; oauth2 authenticates the client with HTTP Basic by default', () => {
-    for (const auth of [{ type: 'bearer', token: 't-123456' }, { type: 'basic', username: 'u', password: 'p-123456' }, { type: 'header', name: 'X-Api-Key', value: 'k-123456' }]) {
+    for (const auth of [
+      { type: 'bearer', token: 't-123456' },
+      { type: 'basic', username: 'u', password: 'p-123456' },
+      { type: 'header', name: 'X-Api-Key', value: 'k-123456' },
+    ]) {
       expect(connectionSchema.parse({ baseUrl: BASE, auth }).auth).toEqual(auth);
     }
     expect(connectionSchema.parse({ baseUrl: BASE, auth: oauth2 }).auth).toEqual({ ...oauth2, clientAuth: 'basic' });
   });
 
   it('names what is missing or wrong in auth', () => {
-    expect(issues(connectionSchema, { baseUrl: BASE, auth: { type: 'header', value: 'k-123456' } })).toContainEqual(expect.objectContaining({ path: 'auth.name' }));
-    expect(issues(connectionSchema, { baseUrl: BASE, auth: { ...oauth2, clientSecret: undefined } })).toContainEqual(expect.objectContaining({ path: 'auth.clientSecret' }));
+    expect(issues(connectionSchema, { baseUrl: BASE, auth: { type: 'header', value: 'k-123456' } })).toContainEqual(
+      expect.objectContaining({ path: 'auth.name' }),
+    );
+    expect(issues(connectionSchema, { baseUrl: BASE, auth: { ...oauth2, clientSecret: undefined } })).toContainEqual(
+      expect.objectContaining({ path: 'auth.clientSecret' }),
+    );
     expect(issues(connectionSchema, { baseUrl: BASE, auth: { ...oauth2, tokenUrl: 'http://auth.example.com/token' } })).toContainEqual({
       path: 'auth.tokenUrl',
       message: expect.stringContaining('plain http is only allowed for loopback hosts'),
@@ -36,18 +50,23 @@ describe('http connection settings', () => {
   });
 
   it('refuses link-local base and token URLs unless allowLinkLocal is set', () => {
-    expect(issues(connectionSchema, { baseUrl: 'https://169.254.169.254/latest' })[0]).toMatchObject({ path: 'baseUrl', message: expect.stringContaining('allowLinkLocal') });
+    expect(issues(connectionSchema, { baseUrl: 'https://169.254.169.254/latest' })[0]).toMatchObject({
+      path: 'baseUrl',
+      message: expect.stringContaining('allowLinkLocal'),
+    });
     expect(issues(connectionSchema, { baseUrl: BASE, auth: { ...oauth2, tokenUrl: 'https://169.254.169.254/token' } })[0]).toMatchObject({
       path: 'auth.tokenUrl',
       message: expect.stringContaining('allowLinkLocal'),
     });
-    expect(connectionSchema.parse({ baseUrl: BASE, auth: { ...oauth2, tokenUrl: 'https://169.254.169.254/token' }, allowLinkLocal: true }).allowLinkLocal).toBe(true);
+    expect(connectionSchema.parse({ baseUrl: BASE, auth: { ...oauth2, tokenUrl: 'https://169.254.169.254/token' }, allowLinkLocal: true }).allowLinkLocal).toBe(
+      true,
+    );
   });
 
   it('refuses a header that auth already sets', () => {
-    expect(issues(connectionSchema, { baseUrl: BASE, auth: { type: 'header', name: 'X-Api-Key', value: 'k-123456' }, headers: { 'x-api-key': 'other' } })).toEqual([
-      { path: 'headers', message: 'header x-api-key is already set by auth type "header"; keep one of them' },
-    ]);
+    expect(
+      issues(connectionSchema, { baseUrl: BASE, auth: { type: 'header', name: 'X-Api-Key', value: 'k-123456' }, headers: { 'x-api-key': 'other' } }),
+    ).toEqual([{ path: 'headers', message: 'header x-api-key is already set by auth type "header"; keep one of them' }]);
   });
 
   it('marks every credential write-only in the JSON Schema', () => {
@@ -71,7 +90,9 @@ describe('http query settings, checked when the config loads', () => {
     ]);
     expect(issues(querySchema, { ...base, params: { since: '{{start}}' } })[0]!.path).toBe('params.since');
     expect(issues(querySchema, { ...base, headers: { 'X-Day': '{{window.day}}' } })[0]!.path).toBe('headers.X-Day');
-    expect(issues(querySchema, { ...base, method: 'POST', body: { filter: { range: ['{{window.start}}', '{{window.ende}}'] } } })[0]!.path).toBe('body.filter.range.1');
+    expect(issues(querySchema, { ...base, method: 'POST', body: { filter: { range: ['{{window.start}}', '{{window.ende}}'] } } })[0]!.path).toBe(
+      'body.filter.range.1',
+    );
   });
 
   it('refuses a path that is not one, and a body without POST', () => {
@@ -82,9 +103,14 @@ describe('http query settings, checked when the config loads', () => {
 
   it('refuses a JSONPath that does not parse, naming pick.jsonpath', () => {
     expect(issues(querySchema, { ...base, pick: { jsonpath: '$.items[?(@.amount > )].amount' } })).toEqual([
-      { path: 'pick.jsonpath', message: expect.stringMatching(/^not a usable JSONPath: the expression "\?\(@\.amount > \)" does not parse: Expected expression/) },
+      {
+        path: 'pick.jsonpath',
+        message: expect.stringMatching(/^not a usable JSONPath: the expression "\?\(@\.amount > \)" does not parse: Expected expression/),
+      },
     ]);
-    expect(issues(querySchema, { ...base, pick: { jsonpath: '$.items[0' } })).toEqual([{ path: 'pick.jsonpath', message: 'not a usable JSONPath: unclosed "["' }]);
+    expect(issues(querySchema, { ...base, pick: { jsonpath: '$.items[0' } })).toEqual([
+      { path: 'pick.jsonpath', message: 'not a usable JSONPath: unclosed "["' },
+    ]);
     expect(issues(querySchema, { ...base, pick: { jsonpath: 'items' } })[0]!.message).toContain('starts with $');
   });
 
@@ -95,17 +121,27 @@ describe('http query settings, checked when the config loads', () => {
   });
 
   it('wants exactly one of jsonpath and jsonata', () => {
-    expect(issues(querySchema, { ...base, pick: { jsonpath: '$.a', jsonata: 'a' } })).toEqual([{ path: 'pick', message: 'give exactly one of jsonpath or jsonata' }]);
+    expect(issues(querySchema, { ...base, pick: { jsonpath: '$.a', jsonata: 'a' } })).toEqual([
+      { path: 'pick', message: 'give exactly one of jsonpath or jsonata' },
+    ]);
     expect(issues(querySchema, { ...base, pick: {} })[0]!.path).toBe('pick');
   });
 
   it('checks the paging settings', () => {
     expect(issues(querySchema, { ...base, pagination: { type: 'cursor', cursorPath: '$.meta[', param: 'cursor' } })[0]!.path).toBe('pagination.cursorPath');
     expect(issues(querySchema, { ...base, pagination: { type: 'page', totalPagesPath: '$.x[?(@ ==)]' } })[0]!.path).toBe('pagination.totalPagesPath');
-    expect(issues(querySchema, { ...base, pagination: { type: 'page', in: 'body' } })).toEqual([{ path: 'pagination.in', message: 'a parameter in the body needs method: POST' }]);
+    expect(issues(querySchema, { ...base, pagination: { type: 'page', in: 'body' } })).toEqual([
+      { path: 'pagination.in', message: 'a parameter in the body needs method: POST' },
+    ]);
     expect(issues(querySchema, { ...base, pagination: { type: 'scroll' } })[0]!.path).toBe('pagination.type');
     expect(querySchema.parse({ ...base, pagination: { type: 'link' } }).pagination).toEqual({ type: 'link', maxPages: 50 });
-    expect(querySchema.parse({ ...base, pagination: { type: 'page' } }).pagination).toEqual({ type: 'page', param: 'page', start: 1, in: 'query', maxPages: 50 });
+    expect(querySchema.parse({ ...base, pagination: { type: 'page' } }).pagination).toEqual({
+      type: 'page',
+      param: 'page',
+      start: 1,
+      in: 'query',
+      maxPages: 50,
+    });
   });
 
   it('measures a flow when the request uses the window, a snapshot otherwise', () => {

@@ -47,7 +47,10 @@ describe('http: credentials appear in no error or log line', () => {
 
   it('oauth2: a token endpoint echoing the client secret, an API echoing the access token', async () => {
     const oauth2 = { type: 'oauth2', tokenUrl: `${api.url}/oauth/token`, clientId: 'kpi', clientSecret: CLIENT_SECRET, clientAuth: 'body' };
-    api.on('POST', '/oauth/token', (request) => ({ status: 401, body: { error: 'invalid_client', error_description: `unknown secret ${request.form.get('client_secret')}` } }));
+    api.on('POST', '/oauth/token', (request) => ({
+      status: 401,
+      body: { error: 'invalid_client', error_description: `unknown secret ${request.form.get('client_secret')}` },
+    }));
     const conn = connection(api.url, { auth: oauth2 });
     const first = context({ conn });
     const refused = await http.fetch(conn, QUERY, first.ctx).catch((e: unknown) => e);

@@ -41,7 +41,12 @@ describe('http window templates', () => {
       path: '/v1/stats/{{window.startDate}}?from={{window.start}}&tz={{window.timeZone}}',
       params: { to: '{{window.end}}', last: '{{window.lastDate}}' },
       headers: { 'X-Range': '{{window.startMs}}-{{window.endMs}}' },
-      body: { range: { gte: '{{window.startUnix}}', lt: '{{window.endUnix}}' }, label: 'month of {{window.startDate}}', interval: '{{window.interval}}', limit: 100 },
+      body: {
+        range: { gte: '{{window.startUnix}}', lt: '{{window.endUnix}}' },
+        label: 'month of {{window.startDate}}',
+        interval: '{{window.interval}}',
+        limit: 100,
+      },
       pick: { jsonpath: '$.total' },
     });
     expect(await http.fetch(conn, q, ctx)).toEqual([{ value: 7, at: NOVEMBER.start }]);
@@ -70,13 +75,21 @@ describe('http window templates', () => {
     api.on('GET', '/v1/stats', (request) => ({ body: { total: Number(request.query.get('from')!.slice(5, 7)) } }));
     const conn = connection(api.url);
     const { ctx } = context({ conn, mode: 'backfill', window: { ...NOVEMBER, start: '2025-09-01T00:00:00.000+02:00' } });
-    const values = await http.fetch(conn, query({ path: '/v1/stats', params: { from: '{{window.startDate}}', to: '{{window.lastDate}}' }, pick: { jsonpath: '$.total' } }), ctx);
+    const values = await http.fetch(
+      conn,
+      query({ path: '/v1/stats', params: { from: '{{window.startDate}}', to: '{{window.lastDate}}' }, pick: { jsonpath: '$.total' } }),
+      ctx,
+    );
     expect(values).toEqual([
       { value: 9, at: '2025-09-01T00:00:00.000+02:00' },
       { value: 10, at: '2025-10-01T00:00:00.000+02:00' },
       { value: 11, at: '2025-11-01T00:00:00.000+01:00' },
     ]);
-    expect(api.received.map((r) => `${r.query.get('from')}..${r.query.get('to')}`)).toEqual(['2025-09-01..2025-09-30', '2025-10-01..2025-10-31', '2025-11-01..2025-11-30']);
+    expect(api.received.map((r) => `${r.query.get('from')}..${r.query.get('to')}`)).toEqual([
+      '2025-09-01..2025-09-30',
+      '2025-10-01..2025-10-31',
+      '2025-11-01..2025-11-30',
+    ]);
   });
 
   it('refuses a backfill wider than maxBackfillPeriods before sending anything', async () => {

@@ -17,8 +17,8 @@ async function failure(replies: MockReply[], attempts = 1): Promise<{ error: unk
   return { error, requests: seen.length };
 }
 
-describe('hubspot errors: HubSpot\'s error bodies become typed errors', () => {
-  it('401 is an AuthError with HubSpot\'s category and words, not retried', async () => {
+describe("hubspot errors: HubSpot's error bodies become typed errors", () => {
+  it("401 is an AuthError with HubSpot's category and words, not retried", async () => {
     const { error, requests } = await failure([{ status: 401, body: fixture('error-unauthorized.json') }], 3);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(
@@ -30,12 +30,12 @@ describe('hubspot errors: HubSpot\'s error bodies become typed errors', () => {
   it('403 MISSING_SCOPES is a PermissionError naming the scope to grant', async () => {
     const { error, requests } = await failure([{ status: 403, body: fixture('error-missing-scopes.json') }], 3);
     expect(error).toBeInstanceOf(PermissionError);
-    expect((error as Error).message).toContain('MISSING_SCOPES: This app hasn\'t been granted all required scopes');
+    expect((error as Error).message).toContain("MISSING_SCOPES: This app hasn't been granted all required scopes");
     expect((error as Error).message).toMatch(/; give the private app the scope crm\.objects\.deals\.read$/);
     expect(requests).toBe(1);
   });
 
-  it('400 VALIDATION_ERROR is a QueryError with HubSpot\'s message and where it points', async () => {
+  it("400 VALIDATION_ERROR is a QueryError with HubSpot's message and where it points", async () => {
     const { error, requests } = await failure([{ status: 400, body: fixture('error-validation.json') }], 3);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as Error).message).toBe(
@@ -46,7 +46,10 @@ describe('hubspot errors: HubSpot\'s error bodies become typed errors', () => {
   });
 
   it('500 is retried, then a TransientError', async () => {
-    const { error, requests } = await failure(Array.from({ length: 2 }, () => ({ status: 500, body: fixture('error-internal.json') })), 2);
+    const { error, requests } = await failure(
+      Array.from({ length: 2 }, () => ({ status: 500, body: fixture('error-internal.json') })),
+      2,
+    );
     expect(error).toBeInstanceOf(TransientError);
     expect(requests).toBe(2);
   });
@@ -64,7 +67,11 @@ describe('hubspot check', () => {
     const connection = hubspotConnection();
     const { ctx } = makeCheckContext(connection);
     expect((await hubspot.check(connection, ctx)).detail).toBe('token accepted at api.hubapi.com; deals readable (23 deals)');
-    expect(seen[0]!.body).toEqual({ filterGroups: [{ filters: [{ propertyName: 'hs_object_id', operator: 'HAS_PROPERTY' }] }], properties: ['hs_object_id'], limit: 1 });
+    expect(seen[0]!.body).toEqual({
+      filterGroups: [{ filters: [{ propertyName: 'hs_object_id', operator: 'HAS_PROPERTY' }] }],
+      properties: ['hs_object_id'],
+      limit: 1,
+    });
   });
 
   it('maps a token without the deals scope to KS_ERR_PERMISSION', async () => {

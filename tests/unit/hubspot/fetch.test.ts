@@ -18,7 +18,11 @@ describe('hubspot deals_won: one search request, its total', () => {
     expect(seen).toEqual([
       {
         path: '/crm/v3/objects/deals/search',
-        body: { filterGroups: [{ filters: [...closedInNovember, { propertyName: 'hs_is_closed_won', operator: 'EQ', value: 'true' }] }], properties: ['hs_object_id'], limit: 1 },
+        body: {
+          filterGroups: [{ filters: [...closedInNovember, { propertyName: 'hs_is_closed_won', operator: 'EQ', value: 'true' }] }],
+          properties: ['hs_object_id'],
+          limit: 1,
+        },
       },
     ]);
     expect(hubspot.measure!(query({ metric: 'deals_won' }))).toBe('flow');
@@ -47,7 +51,7 @@ describe('hubspot deals_won: one search request, its total', () => {
 });
 
 describe('hubspot pipeline_amount: pages the open deals, 200 a page, and sums client-side', () => {
-  it('sums amount over the pipeline\'s open deals now, following paging.next.after', async () => {
+  it("sums amount over the pipeline's open deals now, following paging.next.after", async () => {
     const seen = mockSearch('deals', [{ body: fixture('pipeline-open-page-1.json') }, { body: fixture('pipeline-open-page-2.json') }]);
     const { ctx, recorded, connection } = makeContext();
 
@@ -96,7 +100,7 @@ describe('hubspot pipeline_amount: pages the open deals, 200 a page, and sums cl
   });
 });
 
-describe('hubspot count: the user\'s filters, any object, one request', () => {
+describe("hubspot count: the user's filters, any object, one request", () => {
   it('renders window placeholders in values and reads total', async () => {
     const seen = mockSearch('contacts', [{ body: fixture('contacts-count.json') }]);
     const { ctx, connection } = makeContext();

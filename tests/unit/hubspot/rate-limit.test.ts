@@ -27,7 +27,10 @@ describe('readHubspotRateLimit', () => {
   });
 
   it('takes the secondly budget when it is the lower one', () => {
-    expect(readHubspotRateLimit(rateHeaders(42, { 'x-hubspot-ratelimit-secondly': '19', 'x-hubspot-ratelimit-secondly-remaining': '1' }), NOW)).toEqual({ remaining: 1, resetAt: NOW + 1_000 });
+    expect(readHubspotRateLimit(rateHeaders(42, { 'x-hubspot-ratelimit-secondly': '19', 'x-hubspot-ratelimit-secondly-remaining': '1' }), NOW)).toEqual({
+      remaining: 1,
+      resetAt: NOW + 1_000,
+    });
   });
 
   it('says nothing without the headers (search responses do not carry them)', () => {
@@ -50,8 +53,11 @@ describe('hubspot rate limits', () => {
     expect(recorded.sleeps).toEqual([POLICY_WAIT_MS.SECONDLY]);
   });
 
-  it('Retry-After wins over the policy\'s wait', async () => {
-    mockSearch('deals', [{ status: 429, body: fixture('error-rate-limit-secondly.json'), headers: { 'retry-after': '3' } }, { body: fixture('deals-won-count.json') }]);
+  it("Retry-After wins over the policy's wait", async () => {
+    mockSearch('deals', [
+      { status: 429, body: fixture('error-rate-limit-secondly.json'), headers: { 'retry-after': '3' } },
+      { body: fixture('deals-won-count.json') },
+    ]);
     const { ctx, recorded, connection } = makeContext({ http: { attempts: 2 } });
     await hubspot.fetch(connection, wonQuery, ctx);
     expect(recorded.sleeps).toEqual([3000]);

@@ -8,7 +8,10 @@ import { NOVEMBER } from './hubspot-mocks.ts';
 
 const readme = readFileSync(new URL('../../../connectors/hubspot/README.md', import.meta.url), 'utf8');
 const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-const doc = parse(example.replace(/\$\{HUBSPOT_TOKEN\}/g, 'pat-stand-in')) as { connections: Array<Record<string, unknown>>; kpis: Array<{ source: { query: unknown } }> };
+const doc = parse(example.replace(/\$\{HUBSPOT_TOKEN\}/g, 'pat-stand-in')) as {
+  connections: Array<Record<string, unknown>>;
+  kpis: Array<{ source: { query: unknown } }>;
+};
 
 describe('the hubspot README example is a valid config', () => {
   it('has a connection the connection schema accepts', () => {

@@ -6,7 +6,13 @@ import { hubspotConnection, makeCheckContext, makeContext, mockSearch, TOKEN } f
 /** Bodies that echo the token back, as a debugging proxy or a careless gateway might. */
 const echoes = [
   { status: 'error', message: `The access token ${TOKEN} is expired or invalid`, correlationId: 'c1', category: 'INVALID_AUTHENTICATION' },
-  { status: 'error', message: 'There was a problem with the request.', errors: [{ message: `Authorization: Bearer ${TOKEN}`, in: 'header' }], category: 'VALIDATION_ERROR', correlationId: 'c2' },
+  {
+    status: 'error',
+    message: 'There was a problem with the request.',
+    errors: [{ message: `Authorization: Bearer ${TOKEN}`, in: 'header' }],
+    category: 'VALIDATION_ERROR',
+    correlationId: 'c2',
+  },
 ];
 
 function expectNoSecret(error: unknown, logger: Logger, logs: string[]): void {

@@ -59,7 +59,10 @@ describe('intercom fetch: one query per KPI period', () => {
   });
 
   it('queries a 25-hour day as one period, without skipping or repeating a day', async () => {
-    const seen = mockSearch('conversations', [1, 2, 3].map(() => ({ body: fixture('conversations-count.json') })));
+    const seen = mockSearch(
+      'conversations',
+      [1, 2, 3].map(() => ({ body: fixture('conversations-count.json') })),
+    );
     const window = win('2026-10-24T00:00:00.000+02:00', '2026-10-27T00:00:00.000+01:00', 'day');
     const { ctx, connection } = makeContext({ window, mode: 'backfill' });
     const values = await intercom.fetch(connection, inWindow, ctx);

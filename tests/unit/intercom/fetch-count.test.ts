@@ -121,5 +121,4 @@ describe('intercom fetch: counts cost one request', () => {
     expect(logged).not.toContain(TOKEN);
     expect(logged).not.toContain('vip@example.com');
   });
-
 });

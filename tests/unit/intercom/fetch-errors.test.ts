@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import intercom from '../../../connectors/intercom/index.ts';
-import {
-  AuthError,
-  BadResponseError,
-  ConfigError,
-  PermissionError,
-  QueryError,
-  RateLimitedError,
-  TransientError,
-} from '../../../src/sdk/errors.ts';
+import { AuthError, BadResponseError, ConfigError, PermissionError, QueryError, RateLimitedError, TransientError } from '../../../src/sdk/errors.ts';
 import { makeContext, NOVEMBER } from '../../helpers/intercom-context.ts';
 import { fixture, mockSearch, rateHeaders } from './intercom-mocks.ts';
 
@@ -30,8 +22,11 @@ async function failure(setup: Parameters<typeof makeContext>[0] = {}): Promise<u
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('intercom fetch: errors are typed and retried only when another attempt can help', () => {
-  it('401 is an AuthError with Intercom\'s words and what to check, not retried', async () => {
-    const seen = mockSearch('conversations', [{ status: 401, body: fixture('error-unauthorized.json') }, { status: 401, body: fixture('error-unauthorized.json') }]);
+  it("401 is an AuthError with Intercom's words and what to check, not retried", async () => {
+    const seen = mockSearch('conversations', [
+      { status: 401, body: fixture('error-unauthorized.json') },
+      { status: 401, body: fixture('error-unauthorized.json') },
+    ]);
     const error = await failure();
     expect(error).toBeInstanceOf(AuthError);
     // The SDK's scrubber reads "Token Invalid" as a credential scheme, hence "[redacted]" in Intercom's words.
@@ -100,7 +95,10 @@ describe('intercom fetch: errors are typed and retried only when another attempt
   });
 
   it('500 on every attempt is a TransientError', async () => {
-    const seen = mockSearch('conversations', Array.from({ length: 3 }, () => ({ status: 500, body: fixture('error-server.json') })));
+    const seen = mockSearch(
+      'conversations',
+      Array.from({ length: 3 }, () => ({ status: 500, body: fixture('error-server.json') })),
+    );
     const error = await failure({ http: { attempts: 3 } });
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).code).toBe('KS_ERR_TRANSIENT');
@@ -140,7 +138,7 @@ describe('intercom fetch: errors are typed and retried only when another attempt
     expect((error as Error).message).toContain('no total_count');
   });
 
-  it('a rejected query is a QueryError carrying Intercom\'s message, not retried', async () => {
+  it("a rejected query is a QueryError carrying Intercom's message, not retried", async () => {
     const seen = mockSearch('conversations', [{ status: 400, body: fixture('error-parameter-invalid.json') }]);
     const error = await failure();
     expect(error).toBeInstanceOf(QueryError);

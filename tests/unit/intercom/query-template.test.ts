@@ -49,7 +49,13 @@ describe('renderQuery', () => {
       operator: 'AND',
       value: [
         { field: 'created_at', operator: '<', value: '{{window.last_unix}}' },
-        { operator: 'OR', value: [{ field: 'tag_ids', operator: 'IN', value: ['{{window.time_zone}}', 7] }, { field: 'open', operator: '=', value: true }] },
+        {
+          operator: 'OR',
+          value: [
+            { field: 'tag_ids', operator: 'IN', value: ['{{window.time_zone}}', 7] },
+            { field: 'open', operator: '=', value: true },
+          ],
+        },
         { field: 'snoozed_until', operator: '=', value: null },
       ],
     };
@@ -57,7 +63,13 @@ describe('renderQuery', () => {
       operator: 'AND',
       value: [
         { field: 'created_at', operator: '<', value: END - 1 },
-        { operator: 'OR', value: [{ field: 'tag_ids', operator: 'IN', value: ['Europe/Paris', 7] }, { field: 'open', operator: '=', value: true }] },
+        {
+          operator: 'OR',
+          value: [
+            { field: 'tag_ids', operator: 'IN', value: ['Europe/Paris', 7] },
+            { field: 'open', operator: '=', value: true },
+          ],
+        },
         { field: 'snoozed_until', operator: '=', value: null },
       ],
     });

@@ -46,7 +46,9 @@ describe('intercom connectionSchema', () => {
   it('takes https base URLs, and plain http only on loopback', () => {
     expect(connectionSchema.parse({ accessToken: 'tok', baseUrl: 'https://proxy.example.com/intercom/' }).baseUrl).toBe('https://proxy.example.com/intercom');
     expect(connectionSchema.parse({ accessToken: 'tok', baseUrl: 'http://localhost:8080' }).baseUrl).toBe('http://localhost:8080');
-    expect(messages(connectionSchema.safeParse({ accessToken: 'tok', baseUrl: 'http://proxy.example.com' }))[0]).toContain('plain http is only allowed for loopback');
+    expect(messages(connectionSchema.safeParse({ accessToken: 'tok', baseUrl: 'http://proxy.example.com' }))[0]).toContain(
+      'plain http is only allowed for loopback',
+    );
   });
 
   it('requires a token and rejects unknown keys', () => {
@@ -80,7 +82,13 @@ describe('intercom querySchema', () => {
       operator: 'AND',
       value: [
         { field: 'created_at', operator: '>', value: '{{window.start_unix}}' },
-        { operator: 'OR', value: [{ field: 'state', operator: 'IN', value: ['open', 'snoozed'] }, { field: 'priority', operator: '=', value: 'priority' }] },
+        {
+          operator: 'OR',
+          value: [
+            { field: 'state', operator: 'IN', value: ['open', 'snoozed'] },
+            { field: 'priority', operator: '=', value: 'priority' },
+          ],
+        },
       ],
     };
     expect(querySchema.parse({ object: 'tickets', query: nested }).query).toEqual(nested);

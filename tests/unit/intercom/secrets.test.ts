@@ -34,7 +34,9 @@ describe('intercom: the access token appears in no error or log line', () => {
   });
 
   it('fetch, intercom_version_invalid echoing the token', async () => {
-    mockSearch('tickets', [{ status: 400, body: { type: 'error.list', errors: [{ code: 'intercom_version_invalid', message: `bad version for token ${TOKEN}` }] } }]);
+    mockSearch('tickets', [
+      { status: 400, body: { type: 'error.list', errors: [{ code: 'intercom_version_invalid', message: `bad version for token ${TOKEN}` }] } },
+    ]);
     const { ctx, recorded, connection } = makeContext();
     const error = await intercom.fetch(connection, countQuery, ctx).catch((e: unknown) => e);
     expect((error as Error).name).toBe('ConfigError');

@@ -34,7 +34,9 @@ describe('jira check', () => {
       .reply(200, fixture('mypermissions.browse.json'));
     const { ctx } = makeCheckContext(dcConnection());
     const result = await jira.check(dcConnection(), ctx);
-    expect(result.detail).toBe('authenticated as KPI Bot <kpi-bot@example.com>; Jira Data Center "Example Jira" 9.12.15; REST API v2; JQL dates in Europe/Berlin');
+    expect(result.detail).toBe(
+      'authenticated as KPI Bot <kpi-bot@example.com>; Jira Data Center "Example Jira" 9.12.15; REST API v2; JQL dates in Europe/Berlin',
+    );
     expect(scope.isDone()).toBe(true);
   });
 
@@ -70,11 +72,7 @@ describe('jira check', () => {
   });
 
   it('a Data Center connection pointed at Cloud → ConfigError saying to set deployment: cloud', async () => {
-    nock(CLOUD)
-      .get('/rest/api/2/myself')
-      .reply(200, fixture('myself.cloud.json'))
-      .get('/rest/api/2/serverInfo')
-      .reply(200, fixture('server-info.cloud.json'));
+    nock(CLOUD).get('/rest/api/2/myself').reply(200, fixture('myself.cloud.json')).get('/rest/api/2/serverInfo').reply(200, fixture('server-info.cloud.json'));
     const connection = dcConnection({ baseUrl: CLOUD });
     const { ctx } = makeCheckContext(connection);
     const err = (await rejection(jira.check(connection, ctx))) as Error;

@@ -1,15 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import jira from '../../../connectors/jira/index.ts';
-import {
-  AuthError,
-  BadResponseError,
-  ConfigError,
-  PermissionError,
-  QueryError,
-  RateLimitedError,
-  TransientError,
-} from '../../../src/sdk/index.ts';
+import { AuthError, BadResponseError, ConfigError, PermissionError, QueryError, RateLimitedError, TransientError } from '../../../src/sdk/index.ts';
 import { CLOUD, DC, cloudConnection, dcConnection, fixture, makeContext, rejection } from '../../helpers/jira-context.ts';
 
 const COUNT = { metric: 'count' as const, jql: 'project = KPI', exact: false };
@@ -25,7 +17,9 @@ async function countError(reply: (scope: nock.Scope) => void, http = {}) {
 
 describe('jira errors: credentials and permissions (never retried)', () => {
   it('401 → AuthError saying what to check, after one request', async () => {
-    const { err, recorded } = await countError((s) => s.post(COUNT_PATH).reply(401, 'Client must be authenticated to access this resource.', { 'content-type': 'text/plain' }));
+    const { err, recorded } = await countError((s) =>
+      s.post(COUNT_PATH).reply(401, 'Client must be authenticated to access this resource.', { 'content-type': 'text/plain' }),
+    );
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toMatch(/401 Unauthorized: Client must be authenticated.*check auth\.email \(kpi-bot@acme\.com\) and auth\.apiToken/);
     expect(recorded.counters.apiCalls).toBe(1);
@@ -33,7 +27,10 @@ describe('jira errors: credentials and permissions (never retried)', () => {
   });
 
   it('an expired OAuth 2.0 token → AuthError asking for a fresh token', async () => {
-    const connection = cloudConnection({ baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2', auth: { type: 'oauth2', accessToken: 'expired-token-123456' } });
+    const connection = cloudConnection({
+      baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2',
+      auth: { type: 'oauth2', accessToken: 'expired-token-123456' },
+    });
     nock('https://api.atlassian.com').post(`/ex/jira/11223344-a1b2${COUNT_PATH}`).reply(401, fixture('error.oauth-expired.json'));
     const { ctx } = makeContext(connection);
     const err = (await rejection(jira.fetch(connection, COUNT, ctx))) as Error;
@@ -42,7 +39,10 @@ describe('jira errors: credentials and permissions (never retried)', () => {
   });
 
   it('a 401 for a missing OAuth scope → PermissionError naming the scopes', async () => {
-    const connection = cloudConnection({ baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2', auth: { type: 'oauth2', accessToken: 'narrow-token-123456' } });
+    const connection = cloudConnection({
+      baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2',
+      auth: { type: 'oauth2', accessToken: 'narrow-token-123456' },
+    });
     nock('https://api.atlassian.com').post(`/ex/jira/11223344-a1b2${COUNT_PATH}`).reply(401, fixture('error.oauth-scope.json'));
     const { ctx } = makeContext(connection);
     const err = (await rejection(jira.fetch(connection, COUNT, ctx))) as Error;

@@ -38,7 +38,14 @@ describe('jira fetch on Data Center', () => {
     const basic = `Basic ${Buffer.from(`kpi-bot:${PASSWORD}`).toString('base64')}`;
     const scope = nock(DC, { reqheaders: { authorization: basic } })
       .get('/rest/api/2/field')
-      .reply(200, [{ id: 'customfield_10106', name: 'Story Points', custom: true, schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float', customId: 10106 } }])
+      .reply(200, [
+        {
+          id: 'customfield_10106',
+          name: 'Story Points',
+          custom: true,
+          schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float', customId: 10106 },
+        },
+      ])
       .post('/rest/api/2/search')
       .reply(200, fixture('search.datacenter.points.page1.json'))
       .post('/rest/api/2/search')
@@ -49,9 +56,7 @@ describe('jira fetch on Data Center', () => {
   });
 
   it('stops on an empty page even when total promised more', async () => {
-    nock(DC)
-      .post('/rest/api/2/search')
-      .reply(200, { startAt: 0, maxResults: 1000, total: 5, issues: [] });
+    nock(DC).post('/rest/api/2/search').reply(200, { startAt: 0, maxResults: 1000, total: 5, issues: [] });
     const { ctx, recorded } = makeContext(dcConnection());
     expect(await jira.fetch(dcConnection(), { metric: 'sum', jql: JQL, field: 'customfield_10106' }, ctx)).toEqual([{ value: 0, at: AT }]);
     expect(recorded.counters.apiCalls).toBe(1);

@@ -18,7 +18,10 @@ describe('readJiraRateLimit', () => {
   });
 
   it('accepts epoch seconds in the reset header', () => {
-    expect(readJiraRateLimit({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, NOW)).toEqual({ remaining: 1, resetAt: NOW + 30_000 });
+    expect(readJiraRateLimit({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, NOW)).toEqual({
+      remaining: 1,
+      resetAt: NOW + 30_000,
+    });
   });
 
   it('says nothing without a remaining count or without any reset time', () => {

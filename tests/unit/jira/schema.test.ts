@@ -18,17 +18,24 @@ describe('jira connectionSchema', () => {
   });
 
   it('accepts OAuth 2.0 through the API gateway and Data Center with a PAT or a password', () => {
-    expect(connectionSchema.safeParse({ baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2', auth: { type: 'oauth2', accessToken: 'x' } }).success).toBe(true);
+    expect(connectionSchema.safeParse({ baseUrl: 'https://api.atlassian.com/ex/jira/11223344-a1b2', auth: { type: 'oauth2', accessToken: 'x' } }).success).toBe(
+      true,
+    );
     expect(connectionSchema.safeParse({ baseUrl: 'https://jira.acme.com', deployment: 'datacenter', auth: { type: 'pat', token: 'x' } }).success).toBe(true);
     expect(
-      connectionSchema.safeParse({ baseUrl: 'https://jira.acme.com/jira', deployment: 'datacenter', auth: { type: 'basic', username: 'bot', password: 'x' } }).success,
+      connectionSchema.safeParse({ baseUrl: 'https://jira.acme.com/jira', deployment: 'datacenter', auth: { type: 'basic', username: 'bot', password: 'x' } })
+        .success,
     ).toBe(true);
   });
 
   it('rejects an auth mode the deployment does not take, naming both fixes', () => {
     const dcOnCloud = connectionSchema.safeParse({ baseUrl: 'https://acme.atlassian.net', auth: { type: 'pat', token: 'x' } });
     expect(messages(dcOnCloud)).toEqual([expect.stringMatching(/^auth\.type: .*"pat" is for Jira Data Center.*set deployment: datacenter/)]);
-    const cloudOnDc = connectionSchema.safeParse({ baseUrl: 'https://jira.acme.com', deployment: 'datacenter', auth: { type: 'api-token', email: 'a@b.co', apiToken: 'x' } });
+    const cloudOnDc = connectionSchema.safeParse({
+      baseUrl: 'https://jira.acme.com',
+      deployment: 'datacenter',
+      auth: { type: 'api-token', email: 'a@b.co', apiToken: 'x' },
+    });
     expect(messages(cloudOnDc)).toEqual([expect.stringMatching(/"api-token" is for Jira Cloud/)]);
   });
 

@@ -40,9 +40,7 @@ describe('distanceOutside', () => {
 
 describe('krSuggestion', () => {
   it('names the KPI and its state and proposes a KR for the quarter', () => {
-    expect(krSuggestion('Churn rate', 'critical')).toBe(
-      'Churn rate is critical and no Key Result tracks it: consider taking it on as a KR for this quarter.',
-    );
+    expect(krSuggestion('Churn rate', 'critical')).toBe('Churn rate is critical and no Key Result tracks it: consider taking it on as a KR for this quarter.');
     expect(krSuggestion('NPS', 'warn')).toBe('NPS is in warning and no Key Result tracks it: consider taking it on as a KR for this quarter.');
   });
 

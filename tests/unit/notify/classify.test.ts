@@ -32,7 +32,11 @@ describe('classifyResponse', () => {
   });
 
   it('fails other 4xx with the receiver words, and disables on 410', () => {
-    expect(respond(404, 'channel_not_found')).toEqual({ outcome: 'failed', status: 404, response: 'POST hooks.example.com → 404 Not Found: channel_not_found' });
+    expect(respond(404, 'channel_not_found')).toEqual({
+      outcome: 'failed',
+      status: 404,
+      response: 'POST hooks.example.com → 404 Not Found: channel_not_found',
+    });
     expect(respond(400, JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: ['Length of summary is too long'] }))).toEqual({
       outcome: 'failed',
       status: 400,
@@ -68,7 +72,10 @@ describe('classifyFailure', () => {
       outcome: 'retry',
       error: 'POST hooks.example.com → connection refused (ECONNREFUSED)',
     });
-    expect(classifyFailure({ kind: 'network', code: 'EWHATEVER' }, req)).toEqual({ outcome: 'retry', error: 'POST hooks.example.com → network error (EWHATEVER)' });
+    expect(classifyFailure({ kind: 'network', code: 'EWHATEVER' }, req)).toEqual({
+      outcome: 'retry',
+      error: 'POST hooks.example.com → network error (EWHATEVER)',
+    });
   });
 });
 

@@ -59,7 +59,11 @@ describe('pagerduty destination', () => {
       status: 400,
       response: `POST ${new URL(invalid.url).host} → 400 Bad Request: Event object is invalid; Length of summary is too long`,
     });
-    const throttled = await events(() => [429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' }, { 'retry-after': '30' }]);
+    const throttled = await events(() => [
+      429,
+      { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' },
+      { 'retry-after': '30' },
+    ]);
     expect(await destination(throttled.url).deliver(churnCritical, attempt)).toMatchObject({ outcome: 'retry', status: 429, retryAfterMs: 30_000 });
   });
 

@@ -53,7 +53,14 @@ describe('pagerduty event', () => {
   });
 
   it('a refused sync or a held push is a warning under its own dedup key, even while the KPI is ok', () => {
-    const refused = { ...churnResolved, type: 'quality.failed' as const, from: 'ok' as const, to: 'ok' as const, id: 'evt_q1', suggestion: 'A sync was refused: 3 of 4 rows rejected' };
+    const refused = {
+      ...churnResolved,
+      type: 'quality.failed' as const,
+      from: 'ok' as const,
+      to: 'ok' as const,
+      id: 'evt_q1',
+      suggestion: 'A sync was refused: 3 of 4 rows rejected',
+    };
     const body = pagerdutyEvent(refused, KEY);
     expect(shapeProblems(schema.request, body)).toEqual([]);
     expect(body).toMatchObject({ event_action: 'trigger', dedup_key: 'quality.failed:evt_q1', payload: { severity: 'warning', class: 'kpi-data-quality' } });

@@ -12,8 +12,18 @@ const base = { headers: {}, timeoutMs: 2_000, signal: new AbortController().sign
 
 describe('deliveries refuse link-local and metadata addresses (the SDK client guards them)', () => {
   it('an alert POST to 169.254.169.254 is not sent: it fails for good, naming the opt-in', async () => {
-    const result = await send(deliveryClient(), { ...base, method: 'POST', url: 'http://169.254.169.254/latest/meta-data/', body: '{}', target: '169.254.169.254' });
-    expect(result).toMatchObject({ outcome: 'failed', status: 0, response: expect.stringMatching(/^POST 169\.254\.169\.254 → not sent: .*169\.254\.169\.254.*allowLinkLocal: true/) });
+    const result = await send(deliveryClient(), {
+      ...base,
+      method: 'POST',
+      url: 'http://169.254.169.254/latest/meta-data/',
+      body: '{}',
+      target: '169.254.169.254',
+    });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      status: 0,
+      response: expect.stringMatching(/^POST 169\.254\.169\.254 → not sent: .*169\.254\.169\.254.*allowLinkLocal: true/),
+    });
   });
 
   it('push target writes and read-backs to fd00:ec2::254 are refused too, with their own method', async () => {
@@ -25,7 +35,14 @@ describe('deliveries refuse link-local and metadata addresses (the SDK client gu
   });
 
   it('with allowLinkLocal: true the request is attempted (and fails however the network fails, not by refusal)', async () => {
-    const result = await send(deliveryClient({ allowLinkLocal: true }), { ...base, method: 'POST', timeoutMs: 200, url: 'http://169.254.169.254/hook', body: '{}', target: '169.254.169.254' });
+    const result = await send(deliveryClient({ allowLinkLocal: true }), {
+      ...base,
+      method: 'POST',
+      timeoutMs: 200,
+      url: 'http://169.254.169.254/hook',
+      body: '{}',
+      target: '169.254.169.254',
+    });
     expect(result.outcome).toBe('retry');
     expect(JSON.stringify(result)).not.toContain('link-local');
   });
@@ -35,7 +52,10 @@ describe('deliveries refuse link-local and metadata addresses (the SDK client gu
       res.writeHead(204);
       res.end();
     });
-    expect(await send(deliveryClient(), { ...base, method: 'POST', url: `${server.url}/hook`, body: '{}', target: 'loopback' })).toEqual({ outcome: 'delivered', status: 204 });
+    expect(await send(deliveryClient(), { ...base, method: 'POST', url: `${server.url}/hook`, body: '{}', target: 'loopback' })).toEqual({
+      outcome: 'delivered',
+      status: 204,
+    });
     expect(server.seen).toHaveLength(1);
   });
 });

@@ -17,13 +17,22 @@ const event = testAlertEvent({ destination: 'pager', host: 'worker-7', now: new 
 
 describe('test alert', () => {
   it('is plainly a test in every rendering, and its PagerDuty event is valid, info, and keyed apart from real episodes', () => {
-    expect(JSON.parse(webhookBody(event))).toMatchObject({ type: 'alert.test', test: true, timestamp: '2026-11-23T10:00:00.000Z', data: { test: true, host: 'worker-7' } });
+    expect(JSON.parse(webhookBody(event))).toMatchObject({
+      type: 'alert.test',
+      test: true,
+      timestamp: '2026-11-23T10:00:00.000Z',
+      data: { test: true, host: 'worker-7' },
+    });
     expect(JSON.parse(webhookBody(churnCritical))).not.toHaveProperty('test');
     expect(slackMessage(event).text).toBe('🧪 TEST: Test alert from kpi-sync on worker-7');
 
     const body = pagerdutyEvent(event, 'KEY');
     expect(shapeProblems(schema.request, body)).toEqual([]);
-    expect(body).toMatchObject({ event_action: 'trigger', dedup_key: 'test:evt_test_1', payload: { severity: 'info', summary: expect.stringMatching(/^\[TEST\] /) } });
+    expect(body).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: 'test:evt_test_1',
+      payload: { severity: 'info', summary: expect.stringMatching(/^\[TEST\] /) },
+    });
     expect(testAlertEvent({ destination: 'x', host: 'h', now: new Date() }).id).not.toBe(testAlertEvent({ destination: 'x', host: 'h', now: new Date() }).id);
   });
 
@@ -31,7 +40,9 @@ describe('test alert', () => {
     expect(describeTestOutcome('ops', { result: { outcome: 'retry', status: 503, error: 'POST h → 503 Service Unavailable' }, durationMs: 5 })).toBe(
       'test alert to ops failed: POST h → 503 Service Unavailable (a real alert would be retried with backoff)',
     );
-    expect(describeTestOutcome('ops', { result: { outcome: 'failed', status: 410, response: 'POST h → 410 Gone', disable: true }, durationMs: 5 })).toMatch(/410 Gone: a real alert would disable this destination/);
+    expect(describeTestOutcome('ops', { result: { outcome: 'failed', status: 410, response: 'POST h → 410 Gone', disable: true }, durationMs: 5 })).toMatch(
+      /410 Gone: a real alert would disable this destination/,
+    );
   });
 });
 
@@ -48,7 +59,13 @@ describe('requeue after enable', () => {
     ]);
     const now = new Date('2026-11-23T10:00:00Z');
     expect((await requeueGone(store, 'ops-webhook', now)).map((e) => e.id)).toEqual(['gone']);
-    expect(await store.getOutbox('gone')).toMatchObject({ status: 'pending', eventId: 'evt-gone', attempts: 1, createdAt: now.toISOString(), nextAttemptAt: now.toISOString() });
+    expect(await store.getOutbox('gone')).toMatchObject({
+      status: 'pending',
+      eventId: 'evt-gone',
+      attempts: 1,
+      createdAt: now.toISOString(),
+      nextAttemptAt: now.toISOString(),
+    });
     expect((await store.listOutbox({ status: ['failed', 'dead'] })).map((e) => e.id).sort()).toEqual(['dead', 'other-destination', 'other-status', 'push']);
     await store.close();
   });

@@ -48,7 +48,9 @@ describe("prometheus errors: Prometheus's error envelope and statuses", () => {
     for (let i = 0; i < 3; i += 1) mockQuery(PROMQL, 503, fixture('error-timeout.json'), { 'retry-after': '1' });
     const { error, sleeps } = await failure(503, fixture('error-timeout.json'), { attempts: 4, headers: { 'retry-after': '1' } });
     expect(error).toMatchObject({ code: 'KS_ERR_TRANSIENT', retryable: true });
-    expect(error.message).toBe('GET prometheus.example.com/api/v1/query → 503 Service Unavailable: query timed out in expression evaluation (after 4 attempts)');
+    expect(error.message).toBe(
+      'GET prometheus.example.com/api/v1/query → 503 Service Unavailable: query timed out in expression evaluation (after 4 attempts)',
+    );
     expect(sleeps).toEqual([1_000, 1_000, 1_000]);
   });
 

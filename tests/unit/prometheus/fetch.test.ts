@@ -128,21 +128,32 @@ describe('prometheus backfill: one request per period, from ctx.periods()', () =
 
 describe('prometheus check', () => {
   it('evaluates `1` and reports the version', async () => {
-    nock(BASE).get('/api/v1/query').query((q) => q.query === '1').reply(200, fixture('query-scalar.json') as nock.Body);
-    nock(BASE).get('/api/v1/status/buildinfo').reply(200, fixture('buildinfo.json') as nock.Body);
+    nock(BASE)
+      .get('/api/v1/query')
+      .query((q) => q.query === '1')
+      .reply(200, fixture('query-scalar.json') as nock.Body);
+    nock(BASE)
+      .get('/api/v1/status/buildinfo')
+      .reply(200, fixture('buildinfo.json') as nock.Body);
     const { ctx } = context();
     expect(await prometheus.check(connection(), ctx)).toEqual({ detail: 'PromQL query API at prometheus.example.com answered; Prometheus 2.42.0+ds' });
   });
 
   it('passes without a version where buildinfo is missing (a compatible API)', async () => {
-    nock(BASE).get('/api/v1/query').query(true).reply(200, fixture('query-scalar.json') as nock.Body);
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, fixture('query-scalar.json') as nock.Body);
     nock(BASE).get('/api/v1/status/buildinfo').reply(404, 'not found');
     const { ctx } = context();
     expect((await prometheus.check(connection(), ctx)).detail).toBe('PromQL query API at prometheus.example.com answered');
   });
 
   it('still fails when buildinfo refuses the credentials (a proxy guarding only some paths)', async () => {
-    nock(BASE).get('/api/v1/query').query(true).reply(200, fixture('query-scalar.json') as nock.Body);
+    nock(BASE)
+      .get('/api/v1/query')
+      .query(true)
+      .reply(200, fixture('query-scalar.json') as nock.Body);
     nock(BASE).get('/api/v1/status/buildinfo').reply(403, 'forbidden');
     const { ctx } = context();
     await expect(prometheus.check(connection(), ctx)).rejects.toMatchObject({ code: 'KS_ERR_PERMISSION' });

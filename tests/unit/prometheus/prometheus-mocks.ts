@@ -12,7 +12,12 @@ export const TOKEN = 'cHJvbTp0b2tlbi0xMjM0NTY3ODkwLXNlY3JldA==';
 export const TENANT = 'tenant-7f3a9c21-secret';
 
 /** November 2025 in Paris: closed, so it is evaluated at its end. */
-export const NOVEMBER: SyncWindow = { start: '2025-11-01T00:00:00.000+01:00', end: '2025-12-01T00:00:00.000+01:00', timeZone: 'Europe/Paris', interval: 'month' };
+export const NOVEMBER: SyncWindow = {
+  start: '2025-11-01T00:00:00.000+01:00',
+  end: '2025-12-01T00:00:00.000+01:00',
+  timeZone: 'Europe/Paris',
+  interval: 'month',
+};
 export const NOVEMBER_END = '1764543600';
 /** 30 days of November, as {{window.range}} renders it. */
 export const NOVEMBER_RANGE = '30d';
@@ -56,5 +61,8 @@ export function context(options: { window?: SyncWindow; mode?: 'current' | 'back
 
 /** `GET /api/v1/query` for `promql` at the end of November, answering `status` with `body`. */
 export function mockQuery(promql: string, status: number, body: unknown, headers: Record<string, string> = {}, time = NOVEMBER_END) {
-  return nock(BASE).get('/api/v1/query').query({ query: promql, time, timeout: SERVER_TIMEOUT }).reply(status, body as nock.Body, headers);
+  return nock(BASE)
+    .get('/api/v1/query')
+    .query({ query: promql, time, timeout: SERVER_TIMEOUT })
+    .reply(status, body as nock.Body, headers);
 }

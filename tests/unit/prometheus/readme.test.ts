@@ -32,7 +32,12 @@ describe('the prometheus README example is a valid config', () => {
 
   it('quotes the durations it documents', () => {
     expect(readme).toContain(`\`${promDuration(31 * 86_400_000 + 3_600_000)}\` for October in Paris`);
-    expect(windowVariables({ start: '2025-10-01T00:00:00.000+02:00' }, evaluationOf({ start: '2025-10-01T00:00:00.000+02:00', end: '2025-11-01T00:00:00.000+01:00' }, Date.now())!)).toMatchObject({
+    expect(
+      windowVariables(
+        { start: '2025-10-01T00:00:00.000+02:00' },
+        evaluationOf({ start: '2025-10-01T00:00:00.000+02:00', end: '2025-11-01T00:00:00.000+01:00' }, Date.now())!,
+      ),
+    ).toMatchObject({
       window: { range: '31d1h' },
     });
   });

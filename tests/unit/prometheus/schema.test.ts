@@ -25,7 +25,11 @@ describe('prometheus connection settings', () => {
   it('takes basic and bearer auth and secret extra headers', () => {
     const basic = connectionSchema.parse({ baseUrl: 'https://p.example.com', auth: { type: 'basic', username: 'kpi', password: 'pw-123456' } });
     expect(basic.auth).toEqual({ type: 'basic', username: 'kpi', password: 'pw-123456' });
-    const bearer = connectionSchema.parse({ baseUrl: 'https://p.example.com', auth: { type: 'bearer', token: 'tok-123456' }, headers: { 'X-Scope-OrgID': 'team-a' } });
+    const bearer = connectionSchema.parse({
+      baseUrl: 'https://p.example.com',
+      auth: { type: 'bearer', token: 'tok-123456' },
+      headers: { 'X-Scope-OrgID': 'team-a' },
+    });
     expect(bearer.headers).toEqual({ 'X-Scope-OrgID': 'team-a' });
   });
 
@@ -48,12 +52,17 @@ describe('prometheus connection settings', () => {
   });
 
   it('refuses a link-local address unless allowLinkLocal is set', () => {
-    expect(issues(connectionSchema, { baseUrl: 'https://169.254.169.254' })).toContainEqual({ path: 'baseUrl', message: expect.stringContaining('allowLinkLocal: true') });
+    expect(issues(connectionSchema, { baseUrl: 'https://169.254.169.254' })).toContainEqual({
+      path: 'baseUrl',
+      message: expect.stringContaining('allowLinkLocal: true'),
+    });
     expect(connectionSchema.parse({ baseUrl: 'https://169.254.169.254', allowLinkLocal: true }).allowLinkLocal).toBe(true);
   });
 
   it('refuses an Authorization header beside an auth type, and a malformed header name', () => {
-    expect(issues(connectionSchema, { baseUrl: 'https://p.example.com', auth: { type: 'bearer', token: 'tok-123456' }, headers: { Authorization: 'Basic eA==' } })).toContainEqual({
+    expect(
+      issues(connectionSchema, { baseUrl: 'https://p.example.com', auth: { type: 'bearer', token: 'tok-123456' }, headers: { Authorization: 'Basic eA==' } }),
+    ).toContainEqual({
       path: 'headers.Authorization',
       message: 'an Authorization header conflicts with auth type "bearer"; keep one of them',
     });

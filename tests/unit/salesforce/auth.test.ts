@@ -64,7 +64,14 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
   it('password flow on a sandbox: password and security token concatenated, to test.salesforce.com', async () => {
     const connection = connectionSchema.parse({
       loginUrl: 'sandbox',
-      auth: { flow: 'password', clientId: `3MVG9-pw-${Date.now()}`, clientSecret: SECRETS.clientSecret, username: 'kpi@acme.example.sandbox', password: SECRETS.password, securityToken: SECRETS.securityToken },
+      auth: {
+        flow: 'password',
+        clientId: `3MVG9-pw-${Date.now()}`,
+        clientSecret: SECRETS.clientSecret,
+        username: 'kpi@acme.example.sandbox',
+        password: SECRETS.password,
+        securityToken: SECRETS.securityToken,
+      },
     });
     let body: Record<string, string> = {};
     tokenRequest('https://test.salesforce.com', 'token.json', (b) => (body = b));
@@ -125,7 +132,10 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n');
     const sandbox = 'https://acme--uat.sandbox.my.salesforce.com';
-    const connection = connectionSchema.parse({ loginUrl: sandbox, auth: { flow: 'jwt', clientId: `3MVG9-jwt2-${Date.now()}`, username: 'u@acme.example.uat', privateKey: pem } });
+    const connection = connectionSchema.parse({
+      loginUrl: sandbox,
+      auth: { flow: 'jwt', clientId: `3MVG9-jwt2-${Date.now()}`, username: 'u@acme.example.uat', privateKey: pem },
+    });
     let aud: unknown;
     nock(sandbox)
       .post(TOKEN_PATH, (b) => {
@@ -139,7 +149,9 @@ describe('salesforce auth: token requests per flow (form bodies as in the Postma
   });
 
   it('a private key that is not PEM is a ConfigError that does not quote it', async () => {
-    const connection = connectionSchema.parse({ auth: { flow: 'jwt', clientId: `3MVG9-bad-${Date.now()}`, username: 'u@acme.example', privateKey: 'not-a-key-SECRETMATERIAL' } });
+    const connection = connectionSchema.parse({
+      auth: { flow: 'jwt', clientId: `3MVG9-bad-${Date.now()}`, username: 'u@acme.example', privateKey: 'not-a-key-SECRETMATERIAL' },
+    });
     const error = await failure(fetchOnce(connection));
     expect(error).toBeInstanceOf(ConfigError);
     expect(String(error)).not.toContain('SECRETMATERIAL');

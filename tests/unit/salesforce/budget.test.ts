@@ -66,10 +66,13 @@ describe('salesforce API budget (Sforce-Limit-Info)', () => {
 });
 
 describe('salesforce REQUEST_LIMIT_EXCEEDED', () => {
-  it('defers (not fails) without retrying, and pauses the connection until each KPI\'s next run', async () => {
+  it("defers (not fails) without retrying, and pauses the connection until each KPI's next run", async () => {
     const connection = refreshConnection();
     nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token.json'));
-    const limited = nock(INSTANCE).get(QUERY_PATH).query(true).reply(403, fixture('error-request-limit.json'), { 'Sforce-Limit-Info': 'api-usage=15210/15000' });
+    const limited = nock(INSTANCE)
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(403, fixture('error-request-limit.json'), { 'Sforce-Limit-Info': 'api-usage=15210/15000' });
 
     const hit = await failure(fetchFor(connection, 'won_revenue').promise);
     expect(hit).toBeInstanceOf(BudgetDeferredError);

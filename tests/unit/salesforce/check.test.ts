@@ -25,7 +25,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('salesforce check', () => {
-  it('says who we are, the pinned and newest API version, and the org\'s API usage', async () => {
+  it("says who we are, the pinned and newest API version, and the org's API usage", async () => {
     const connection = refreshConnection();
     const token = nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token.json'));
     const bearer = { reqheaders: { authorization: 'Bearer 00D5g000004fake!AQ0AQEXAMPLEaccessTOKENone' } };

@@ -62,7 +62,7 @@ defineConnectorConformance(salesforce, () => ({
 }));
 
 describe('salesforce: declared backfill strategy', () => {
-  it('is per-period: SOQL filters on the window, it does not group by the KPI\'s periods', () => {
+  it("is per-period: SOQL filters on the window, it does not group by the KPI's periods", () => {
     expect(salesforce.backfill).toBe('per-period');
   });
 });

@@ -1,7 +1,21 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { AuthError, BadResponseError, ConfigError, PermissionError, QueryError, TransientError } from '../../../src/sdk/index.ts';
-import { failure, fixture, fixtureText, httpFor, INSTANCE, LOGIN, query, QUERY_PATH, refreshConnection, runFetch, SUM_SOQL, TOKEN_PATH, tokenOnce } from './sf-kit.ts';
+import {
+  failure,
+  fixture,
+  fixtureText,
+  httpFor,
+  INSTANCE,
+  LOGIN,
+  query,
+  QUERY_PATH,
+  refreshConnection,
+  runFetch,
+  SUM_SOQL,
+  TOKEN_PATH,
+  tokenOnce,
+} from './sf-kit.ts';
 
 const sumQuery = query({ soql: SUM_SOQL });
 
@@ -48,7 +62,7 @@ describe('salesforce fetch: errors', () => {
     api.done();
   });
 
-  it('MALFORMED_QUERY is a QueryError carrying Salesforce\'s words, not retried', async () => {
+  it("MALFORMED_QUERY is a QueryError carrying Salesforce's words, not retried", async () => {
     const connection = refreshConnection();
     tokenOnce();
     const api = nock(INSTANCE).get(QUERY_PATH).query(true).reply(400, fixture('error-malformed-query.json'));
@@ -71,7 +85,10 @@ describe('salesforce fetch: errors', () => {
     const connection = refreshConnection();
     const { http, slept } = httpFor(connection);
     tokenOnce();
-    nock(INSTANCE).get(QUERY_PATH).query(true).reply(429, fixture('error-server-unavailable.json'), { 'Retry-After': '2', 'Sforce-Limit-Info': 'api-usage=14990/15000' });
+    nock(INSTANCE)
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(429, fixture('error-server-unavailable.json'), { 'Retry-After': '2', 'Sforce-Limit-Info': 'api-usage=14990/15000' });
     nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'), { 'Sforce-Limit-Info': 'api-usage=14991/15000' });
     const { values, ctx } = await runFetch(connection, sumQuery, http);
     expect(values[0]?.value).toBe(1284500.5);

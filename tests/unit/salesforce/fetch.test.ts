@@ -21,9 +21,7 @@ describe('salesforce fetch: pushed-down aggregates', () => {
       .reply(200, fixture('query-sum.json'), LIMIT_INFO);
     const { values, ctx } = await runFetch(connection, sumQuery);
     expect(values).toEqual([{ value: 1284500.5, at: '2026-11-01T00:00:00.000+01:00' }]);
-    expect(seenQ).toBe(
-      'SELECT SUM(Amount) total FROM Opportunity WHERE IsWon = true AND CloseDate >= 2026-11-01 AND CloseDate < 2026-12-01',
-    );
+    expect(seenQ).toBe('SELECT SUM(Amount) total FROM Opportunity WHERE IsWon = true AND CloseDate >= 2026-11-01 AND CloseDate < 2026-12-01');
     expect(ctx.diagnostics.usage).toEqual({ used: 1230, limit: 15000 });
     expect(ctx.diagnostics.counters.apiCalls).toBe(1);
     token.done();
@@ -60,7 +58,10 @@ describe('salesforce fetch: pushed-down aggregates', () => {
     nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-grouped.json'));
     const plain = await runFetch(connection, query({ soql: 'SELECT COUNT_DISTINCT(AccountId) FROM Opportunity' }));
     expect(plain.values).toEqual([{ value: 42, at: '2026-11-01T00:00:00.000+01:00' }]);
-    const grouped = await runFetch(connection, query({ soql: 'SELECT StageName, SUM(Amount) total FROM Opportunity GROUP BY StageName', dimensions: ['StageName'] }));
+    const grouped = await runFetch(
+      connection,
+      query({ soql: 'SELECT StageName, SUM(Amount) total FROM Opportunity GROUP BY StageName', dimensions: ['StageName'] }),
+    );
     expect(grouped.values).toEqual([
       { value: 900000, at: '2026-11-01T00:00:00.000+01:00', dimensions: { StageName: 'Closed Won' } },
       { value: 384500.5, at: '2026-11-01T00:00:00.000+01:00', dimensions: { StageName: 'Negotiation/Review' } },
@@ -173,7 +174,7 @@ describe('salesforce fetch: backfill', () => {
     api.done();
   });
 
-  it('keeps the most recent days of a window wider than the runner\'s period cap, rather than refusing it', async () => {
+  it("keeps the most recent days of a window wider than the runner's period cap, rather than refusing it", async () => {
     const connection = refreshConnection();
     tokenOnce();
     const api = nock(INSTANCE).get(QUERY_PATH).query(true).times(2).reply(200, fixture('query-sum.json'));

@@ -42,7 +42,10 @@ describe('aggregateValues', () => {
 
   it('turns GROUP BY rows into dimensions; no groups is no values', () => {
     const q = query({ soql: 'SELECT 1', dimensions: ['StageName'] });
-    expect(aggregateValues(page('query-grouped.json'), q, AT).map((v) => v.dimensions)).toEqual([{ StageName: 'Closed Won' }, { StageName: 'Negotiation/Review' }]);
+    expect(aggregateValues(page('query-grouped.json'), q, AT).map((v) => v.dimensions)).toEqual([
+      { StageName: 'Closed Won' },
+      { StageName: 'Negotiation/Review' },
+    ]);
     expect(aggregateValues(page('query-empty.json'), q, AT)).toEqual([]);
   });
 });
@@ -64,13 +67,18 @@ describe('RecordAggregator', () => {
 
   it('rejects non-numeric values with the record id and keeps going', () => {
     const agg = new RecordAggregator(query({ soql: 'SELECT Amount FROM Opportunity', aggregate: 'sum', value: 'Amount' }));
-    agg.add([{ attributes: { type: 'Opportunity', url: '/services/data/v66.0/sobjects/Opportunity/006X' }, Amount: 'n/a' }, { Id: '006Y', Amount: 5 }]);
+    agg.add([
+      { attributes: { type: 'Opportunity', url: '/services/data/v66.0/sobjects/Opportunity/006X' }, Amount: 'n/a' },
+      { Id: '006Y', Amount: 5 },
+    ]);
     expect(agg.values(AT)).toEqual([{ value: 5, at: AT }]);
     expect(agg.rejected).toEqual([{ where: '006X', reason: 'Amount is "n/a", not a number' }]);
   });
 
   it('groups by dimensions, reading relationship paths', () => {
-    const agg = new RecordAggregator(query({ soql: 'SELECT Amount, Account.Industry FROM Opportunity', aggregate: 'sum', value: 'Amount', dimensions: ['Account.Industry'] }));
+    const agg = new RecordAggregator(
+      query({ soql: 'SELECT Amount, Account.Industry FROM Opportunity', aggregate: 'sum', value: 'Amount', dimensions: ['Account.Industry'] }),
+    );
     agg.add([
       { Amount: 10, Account: { Industry: 'Energy' } },
       { Amount: 5, Account: { Industry: 'Media' } },
@@ -85,7 +93,11 @@ describe('RecordAggregator', () => {
   });
 
   it('with no records: 0 for sum and count, nothing for avg', () => {
-    for (const [aggregate, expected] of [['sum', [{ value: 0, at: AT }]], ['count', [{ value: 0, at: AT }]], ['avg', []]] as const) {
+    for (const [aggregate, expected] of [
+      ['sum', [{ value: 0, at: AT }]],
+      ['count', [{ value: 0, at: AT }]],
+      ['avg', []],
+    ] as const) {
       expect(new RecordAggregator(query({ soql: 'SELECT Amount FROM Opportunity', aggregate, value: 'Amount' })).values(AT)).toEqual(expected);
     }
   });

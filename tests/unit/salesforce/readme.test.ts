@@ -19,7 +19,8 @@ describe('salesforce README', () => {
       const catalog = await loadCatalog(dir, {
         connectors: registry,
         env: { SF_CLIENT_ID: '3MVG9-readme' },
-        readFile: async (file) => (file === '/run/secrets/sf-jwt-key.pem' ? '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n' : readFile(file, 'utf8')),
+        readFile: async (file) =>
+          file === '/run/secrets/sf-jwt-key.pem' ? '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n' : readFile(file, 'utf8'),
       });
       const settings = catalog.connections.get('salesforce')?.settings as Record<string, unknown>;
       expect(settings).toMatchObject({ loginUrl: 'https://acme.my.salesforce.com', apiVersion: '66.0', apiBudget: { maxPercent: 20 } });

@@ -34,9 +34,7 @@ describe('salesforce connection schema', () => {
     expect(issues(connectionSchema.safeParse({ auth, loginUrl: 'http://acme.my.salesforce.com' }))).toEqual([
       'loginUrl: expected production, sandbox or a login URL: plain http is only allowed for loopback hosts (127.0.0.0/8, localhost, ::1); use https',
     ]);
-    expect(issues(connectionSchema.safeParse({ auth, loginUrl: 'prodution' }))).toEqual([
-      'loginUrl: expected production, sandbox or a login URL: not a URL',
-    ]);
+    expect(issues(connectionSchema.safeParse({ auth, loginUrl: 'prodution' }))).toEqual(['loginUrl: expected production, sandbox or a login URL: not a URL']);
   });
 
   it('rejects a version that is not NN.0, unknown keys, and an unknown flow', () => {
@@ -47,7 +45,9 @@ describe('salesforce connection schema', () => {
 
   it('requires a My Domain login URL for the client credentials flow', () => {
     const cc = { flow: 'clientCredentials', clientId: 'x', clientSecret: 'secret-value' };
-    expect(issues(connectionSchema.safeParse({ auth: cc }))).toEqual([expect.stringMatching(/^loginUrl: the client credentials flow is refused by login\.salesforce\.com/)]);
+    expect(issues(connectionSchema.safeParse({ auth: cc }))).toEqual([
+      expect.stringMatching(/^loginUrl: the client credentials flow is refused by login\.salesforce\.com/),
+    ]);
     expect(connectionSchema.safeParse({ auth: cc, loginUrl: 'https://acme.my.salesforce.com' }).success).toBe(true);
   });
 
@@ -56,7 +56,9 @@ describe('salesforce connection schema', () => {
     expect(secretPaths(parsed)).toEqual(['auth.clientSecret', 'auth.refreshToken']);
     const jwt = connectionSchema.parse({ auth: { flow: 'jwt', clientId: 'x', username: 'u@x', privateKey: '-----BEGIN PRIVATE KEY-----' } });
     expect(secretPaths(jwt)).toEqual(['auth.privateKey']);
-    const pw = connectionSchema.parse({ auth: { flow: 'password', clientId: 'x', clientSecret: 'cs12', username: 'u@x', password: 'pw12', securityToken: 'st12' } });
+    const pw = connectionSchema.parse({
+      auth: { flow: 'password', clientId: 'x', clientSecret: 'cs12', username: 'u@x', password: 'pw12', securityToken: 'st12' },
+    });
     expect(secretPaths(pw)).toEqual(['auth.clientSecret', 'auth.password', 'auth.securityToken']);
   });
 });

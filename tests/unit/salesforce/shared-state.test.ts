@@ -29,7 +29,10 @@ function runIn(state: ConnectionState, connection: SalesforceConnection, kpi: st
 
 /** Interceptors a deferred run must never reach: still pending afterwards means no request was sent. */
 function bait() {
-  return [nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token-second.json')), nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'))];
+  return [
+    nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token-second.json')),
+    nock(INSTANCE).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json')),
+  ];
 }
 
 afterEach(() => {
@@ -41,7 +44,10 @@ describe('salesforce shared state: REQUEST_LIMIT_EXCEEDED pauses every process',
     const connection = refreshConnection();
     const state = memoryConnectionState();
     nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token.json'));
-    const limited = nock(INSTANCE).get(QUERY_PATH).query(true).reply(403, fixture('error-request-limit.json'), { 'Sforce-Limit-Info': 'api-usage=15210/15000' });
+    const limited = nock(INSTANCE)
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(403, fixture('error-request-limit.json'), { 'Sforce-Limit-Info': 'api-usage=15210/15000' });
     const hit = await failure(runIn(state, connection, 'won_revenue').promise);
     expect((hit as BudgetDeferredError).code).toBe('KS_ERR_BUDGET');
     limited.done();
@@ -104,7 +110,11 @@ describe('salesforce shared state: tokens', () => {
     const connection = refreshConnection();
     const state = memoryConnectionState(() => Date.now());
     const first = nock(LOGIN).post(TOKEN_PATH).reply(200, fixture('token.json'));
-    nock(INSTANCE, { reqheaders: { authorization: BEARER_ONE } }).get(QUERY_PATH).query(true).times(2).reply(200, fixture('query-sum.json'));
+    nock(INSTANCE, { reqheaders: { authorization: BEARER_ONE } })
+      .get(QUERY_PATH)
+      .query(true)
+      .times(2)
+      .reply(200, fixture('query-sum.json'));
     await runIn(state, connection, 'won_revenue').promise;
     first.done();
 
@@ -115,7 +125,10 @@ describe('salesforce shared state: tokens', () => {
 
     // 15 minutes after it was issued the token may have expired: the next run logs in again.
     vi.setSystemTime(new Date('2026-11-23T08:15:00Z'));
-    const api = nock(INSTANCE, { reqheaders: { authorization: BEARER_TWO } }).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'));
+    const api = nock(INSTANCE, { reqheaders: { authorization: BEARER_TWO } })
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(200, fixture('query-sum.json'));
     await runIn(state, connection, 'new_leads').promise;
     second.done();
     api.done();
@@ -132,14 +145,20 @@ describe('salesforce shared state: tokens', () => {
 
     // The second process finds the session revoked and logs in: with the rotated token, not the configured one.
     let presented = '';
-    nock(INSTANCE, { reqheaders: { authorization: BEARER_ROTATED } }).get(QUERY_PATH).query(true).reply(401, fixture('error-invalid-session.json'));
+    nock(INSTANCE, { reqheaders: { authorization: BEARER_ROTATED } })
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(401, fixture('error-invalid-session.json'));
     nock(LOGIN)
       .post(TOKEN_PATH, (body) => {
         presented = form(body).refresh_token ?? '';
         return true;
       })
       .reply(200, fixture('token-second.json'));
-    nock(INSTANCE, { reqheaders: { authorization: BEARER_TWO } }).get(QUERY_PATH).query(true).reply(200, fixture('query-sum.json'));
+    nock(INSTANCE, { reqheaders: { authorization: BEARER_TWO } })
+      .get(QUERY_PATH)
+      .query(true)
+      .reply(200, fixture('query-sum.json'));
     const later: Record<string, unknown>[] = [];
     await runIn(state, connection, 'new_leads', later).promise;
     expect(presented).toBe(ROTATED);

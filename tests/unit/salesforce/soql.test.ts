@@ -14,7 +14,7 @@ describe('renderSoql', () => {
     );
   });
 
-  it('gives the zone\'s calendar date even when the bound is written in another offset', () => {
+  it("gives the zone's calendar date even when the bound is written in another offset", () => {
     expect(renderSoql('{{window.startDate}}', { start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z' }, 'Europe/Oslo')).toBe('2026-03-01');
   });
 

@@ -37,9 +37,18 @@ describe('EmbeddedScheduler', () => {
     expect(s.apply(catalog([kpi('a'), kpi('b'), kpi('c')]))).toEqual({ added: ['a', 'b', 'c'], changed: [], removed: [] });
     const diff = s.apply(catalog([kpi('a'), kpi('b', { schedule: '0 * * * *' }), kpi('d')]));
     expect(diff).toEqual({ added: ['d'], changed: ['b'], removed: ['c'] });
-    expect(s.nextRuns().map((r) => r.kpi).sort()).toEqual(['a', 'b', 'd']);
+    expect(
+      s
+        .nextRuns()
+        .map((r) => r.kpi)
+        .sort(),
+    ).toEqual(['a', 'b', 'd']);
     // A time-zone change is a change too.
-    expect(s.apply(catalog([kpi('a', { timezone: 'Europe/Oslo' }), kpi('b', { schedule: '0 * * * *' }), kpi('d')]))).toEqual({ added: [], changed: ['a'], removed: [] });
+    expect(s.apply(catalog([kpi('a', { timezone: 'Europe/Oslo' }), kpi('b', { schedule: '0 * * * *' }), kpi('d')]))).toEqual({
+      added: [],
+      changed: ['a'],
+      removed: [],
+    });
   });
 
   it('does not schedule formula KPIs on the clock; runs them once, after all their inputs', async () => {

@@ -11,12 +11,16 @@ describe('KeyedQueue', () => {
   it('never runs more than the limit at once', async () => {
     let running = 0;
     let peak = 0;
-    const queue = new KeyedQueue({ limit: 2, work: async () => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running -= 1;
-    }, onError: () => {} });
+    const queue = new KeyedQueue({
+      limit: 2,
+      work: async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+      },
+      onError: () => {},
+    });
     for (const key of ['a', 'b', 'c', 'd', 'e']) queue.request(key);
     await queue.idle();
     expect(peak).toBe(2);
@@ -25,10 +29,14 @@ describe('KeyedQueue', () => {
   it('coalesces a key that is already waiting', async () => {
     const runs: string[] = [];
     const gate = deferred();
-    const queue = new KeyedQueue({ limit: 1, work: async (key) => {
-      runs.push(key);
-      if (key === 'block') await gate.promise;
-    }, onError: () => {} });
+    const queue = new KeyedQueue({
+      limit: 1,
+      work: async (key) => {
+        runs.push(key);
+        if (key === 'block') await gate.promise;
+      },
+      onError: () => {},
+    });
     queue.request('block');
     queue.request('a');
     queue.request('a');
@@ -43,13 +51,17 @@ describe('KeyedQueue', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     let runs = 0;
-    const queue = new KeyedQueue({ limit: 4, work: async () => {
-      runs += 1;
-      concurrent += 1;
-      maxConcurrent = Math.max(maxConcurrent, concurrent);
-      if (runs === 1) await gate.promise;
-      concurrent -= 1;
-    }, onError: () => {} });
+    const queue = new KeyedQueue({
+      limit: 4,
+      work: async () => {
+        runs += 1;
+        concurrent += 1;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        if (runs === 1) await gate.promise;
+        concurrent -= 1;
+      },
+      onError: () => {},
+    });
     queue.request('k');
     queue.request('k'); // while running: rerun afterwards
     queue.request('k'); // still just one rerun
@@ -62,10 +74,14 @@ describe('KeyedQueue', () => {
   it('reports errors and keeps going', async () => {
     const errors: string[] = [];
     const done: string[] = [];
-    const queue = new KeyedQueue({ limit: 1, work: async (key) => {
-      if (key === 'bad') throw new Error('boom');
-      done.push(key);
-    }, onError: (key, error) => errors.push(`${key}: ${(error as Error).message}`) });
+    const queue = new KeyedQueue({
+      limit: 1,
+      work: async (key) => {
+        if (key === 'bad') throw new Error('boom');
+        done.push(key);
+      },
+      onError: (key, error) => errors.push(`${key}: ${(error as Error).message}`),
+    });
     queue.request('bad');
     queue.request('good');
     await queue.idle();
@@ -76,10 +92,14 @@ describe('KeyedQueue', () => {
   it('close() drops waiting work, waits for running work, and times out', async () => {
     const gate = deferred();
     const started: string[] = [];
-    const queue = new KeyedQueue({ limit: 1, work: async (key) => {
-      started.push(key);
-      await gate.promise;
-    }, onError: () => {} });
+    const queue = new KeyedQueue({
+      limit: 1,
+      work: async (key) => {
+        started.push(key);
+        await gate.promise;
+      },
+      onError: () => {},
+    });
     queue.request('a');
     queue.request('b');
     expect(await queue.close(20)).toBe(false); // 'a' still running

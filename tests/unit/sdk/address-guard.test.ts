@@ -1,13 +1,23 @@
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { guardedLookup, isLinkLocalAddress, linkLocalHost, linkLocalRefusal, LinkLocalRefusedError, type LookupFunction } from '../../../src/sdk/address-guard.ts';
+import {
+  guardedLookup,
+  isLinkLocalAddress,
+  linkLocalHost,
+  linkLocalRefusal,
+  LinkLocalRefusedError,
+  type LookupFunction,
+} from '../../../src/sdk/address-guard.ts';
 
 /** A resolver that answers every name with `addresses`, and counts what it was asked. */
 function fakeDns(addresses: string[]): LookupFunction & { asked: string[] } {
   const asked: string[] = [];
   const lookup = ((hostname, _options, callback) => {
     asked.push(hostname);
-    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   }) as LookupFunction & { asked: string[] };
   lookup.asked = asked;
   return lookup;
@@ -83,7 +93,14 @@ describe('guardedLookup', () => {
 
   it('answers in the shape asked for when no address is link-local', async () => {
     const lookup = guardedLookup(fakeDns(['10.1.2.3', '2001:db8::1']));
-    expect(await resolve(lookup, true)).toEqual({ error: null, address: [{ address: '10.1.2.3', family: 4 }, { address: '2001:db8::1', family: 6 }], family: undefined });
+    expect(await resolve(lookup, true)).toEqual({
+      error: null,
+      address: [
+        { address: '10.1.2.3', family: 4 },
+        { address: '2001:db8::1', family: 6 },
+      ],
+      family: undefined,
+    });
     expect(await resolve(lookup, false)).toEqual({ error: null, address: '10.1.2.3', family: 4 });
   });
 
@@ -107,7 +124,9 @@ describe('linkLocalRefusal (for senders on global fetch)', () => {
 
   it('refuses a name that resolves to a metadata address, and allows it when allowLinkLocal is set', async () => {
     const dns = fakeDns(['169.254.169.254']);
-    expect(await linkLocalRefusal('https://hooks.example.com/x', { lookup: dns })).toMatch(/^refused to connect to hooks\.example\.com: it resolves to 169\.254\.169\.254, a link-local/);
+    expect(await linkLocalRefusal('https://hooks.example.com/x', { lookup: dns })).toMatch(
+      /^refused to connect to hooks\.example\.com: it resolves to 169\.254\.169\.254, a link-local/,
+    );
     expect(await linkLocalRefusal('https://hooks.example.com/x', { lookup: dns, allowLinkLocal: true })).toBeUndefined();
     expect(dns.asked).toEqual(['hooks.example.com']);
   });

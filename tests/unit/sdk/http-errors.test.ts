@@ -53,7 +53,9 @@ describe('errorForStatus', () => {
 
   it('says where a redirect pointed, host and path only', () => {
     const err = errorForStatus(req, 301, undefined, '', 1, 0, 'https://eu.example.com/v2/items?sig=abc');
-    expect(err.message).toBe('GET api.example.com/v2/items → 301 Moved Permanently: redirect to eu.example.com/v2/items not followed; point the connection at the final URL');
+    expect(err.message).toBe(
+      'GET api.example.com/v2/items → 301 Moved Permanently: redirect to eu.example.com/v2/items not followed; point the connection at the final URL',
+    );
   });
 });
 

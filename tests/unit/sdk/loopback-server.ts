@@ -20,9 +20,7 @@ export interface Loopback {
  * A real HTTP server on 127.0.0.1 and an ephemeral port. `handler` gets the
  * 1-based request number, so a test can script 500 → 500 → 200.
  */
-export async function startServer(
-  handler: (req: IncomingMessage, res: ServerResponse, n: number, body: string) => void | Promise<void>,
-): Promise<Loopback> {
+export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, n: number, body: string) => void | Promise<void>): Promise<Loopback> {
   const seen: SeenRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

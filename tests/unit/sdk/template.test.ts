@@ -32,7 +32,9 @@ describe('renderTemplate', () => {
 
   it('names an unknown variable and lists the known ones', () => {
     expect(() => renderTemplate('x > {{window.stat}}', vars)).toThrow(ConfigError);
-    expect(() => renderTemplate('x > {{window.stat}}', vars)).toThrow(/Unknown template variable \{\{window\.stat\}\}; known variables: window\.start, window\.end/);
+    expect(() => renderTemplate('x > {{window.stat}}', vars)).toThrow(
+      /Unknown template variable \{\{window\.stat\}\}; known variables: window\.start, window\.end/,
+    );
     expect(() => renderTemplate('{{nope}}', {})).toThrow('known variables: (none)');
   });
 

@@ -19,7 +19,9 @@ describe('windowsToQuery', () => {
 
   it('refuses a backfill wider than the cap as a config error that says what to change', () => {
     const ctx = createTestContext({ window: year, mode: 'backfill' });
-    expect(() => windowsToQuery(ctx, 6)).toThrow(expect.objectContaining({ code: 'KS_ERR_CONFIG', message: expect.stringContaining("raise the connection's maxBackfillPeriods (6)") }));
+    expect(() => windowsToQuery(ctx, 6)).toThrow(
+      expect.objectContaining({ code: 'KS_ERR_CONFIG', message: expect.stringContaining("raise the connection's maxBackfillPeriods (6)") }),
+    );
     expect(() => windowsToQuery(ctx, 6, 'or use rows: true')).toThrow(/or use rows: true$/);
   });
 });

@@ -48,10 +48,23 @@ describe('history chart', () => {
 });
 
 describe('runs table', () => {
-  const run = (over: Partial<SyncRun>): SyncRun => ({ id: 'r1', kpi: 'k', source: 'c', mode: 'current', status: 'ok', startedAt: '2026-11-23T11:00:00.000Z', ...over });
+  const run = (over: Partial<SyncRun>): SyncRun => ({
+    id: 'r1',
+    kpi: 'k',
+    source: 'c',
+    mode: 'current',
+    status: 'ok',
+    startedAt: '2026-11-23T11:00:00.000Z',
+    ...over,
+  });
 
   it('shows rejected rows by line number or record id, the first three, and how many more', () => {
-    const rejects = [{ where: 12, reason: 'not a number' }, { where: 'SHOP-7', reason: '<b>bad</b>' }, { where: 14, reason: 'r' }, { where: 15, reason: 'r' }];
+    const rejects = [
+      { where: 12, reason: 'not a number' },
+      { where: 'SHOP-7', reason: '<b>bad</b>' },
+      { where: 14, reason: 'r' },
+      { where: 15, reason: 'r' },
+    ];
     const htmlText = runsTable([run({ rejected: 250, rejects })], '2026-11-23T12:00:00.000Z').value;
     expect(htmlText).toContain('<li data-where="12"><b>line 12</b>: not a number</li>');
     expect(htmlText).toContain('<li data-where="SHOP-7"><b>SHOP-7</b>: &lt;b&gt;bad&lt;/b&gt;</li>');
@@ -78,7 +91,13 @@ describe('KPI history', () => {
   });
 
   it('keeps the transitions decided on a period of the span shown; with a limit, from the first point shown', async () => {
-    const points: Datapoint[] = ['2025-10-01T00:00:00.000+02:00', '2026-01-01T00:00:00.000+01:00', '2026-04-01T00:00:00.000+02:00'].map((period, i) => ({ kpi: 'k', period, value: i, observedAt: period, source: 's' }));
+    const points: Datapoint[] = ['2025-10-01T00:00:00.000+02:00', '2026-01-01T00:00:00.000+01:00', '2026-04-01T00:00:00.000+02:00'].map((period, i) => ({
+      kpi: 'k',
+      period,
+      value: i,
+      observedAt: period,
+      source: 's',
+    }));
     const transitions: HealthTransition[] = [
       { kpi: 'k', from: 'no_data', to: 'ok', period: points[0]!.period, at: '2026-11-23T00:00:00.000Z' },
       { kpi: 'k', from: 'ok', to: 'warn', period: points[2]!.period, at: '2026-11-23T00:00:00.000Z' },
@@ -90,6 +109,10 @@ describe('KPI history', () => {
     const all = await kpiHistory(kpi, store, {}, now);
     expect(typeof all === 'object' && all.transitions.map((t) => t.to)).toEqual(['ok', 'warn']);
     const two = await kpiHistory(kpi, store, { limit: 2 }, now);
-    expect(typeof two === 'object' && [two.truncated, two.datapoints.map((p) => p.label), two.transitions.map((t) => t.to)]).toEqual([true, ['2026-Q1', '2026-Q2'], ['warn']]);
+    expect(typeof two === 'object' && [two.truncated, two.datapoints.map((p) => p.label), two.transitions.map((t) => t.to)]).toEqual([
+      true,
+      ['2026-Q1', '2026-Q2'],
+      ['warn'],
+    ]);
   });
 });

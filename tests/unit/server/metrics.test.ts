@@ -10,7 +10,17 @@ import { tempDir } from '../../helpers/cli.ts';
 import { dp, health, outboxEntry, progress, run } from '../../store/contract-data.ts';
 
 const kpi = (id: string, extra: Partial<LoadedKpi> = {}) =>
-  ({ id, name: id, category: 'Growth', unit: 'USD', interval: 'month', timezone: 'UTC', file: 'k.yaml', source: { connection: 'crm', query: {} }, ...extra }) as LoadedKpi;
+  ({
+    id,
+    name: id,
+    category: 'Growth',
+    unit: 'USD',
+    interval: 'month',
+    timezone: 'UTC',
+    file: 'k.yaml',
+    source: { connection: 'crm', query: {} },
+    ...extra,
+  }) as LoadedKpi;
 
 function catalogOf(kpis: LoadedKpi[]): Catalog {
   return {
@@ -62,8 +72,16 @@ describe('metrics', () => {
 
   it('reads the business gauges from the store on each refresh and drops KPIs no longer configured', async () => {
     const store = await openSqliteStore(path.join(tempDir(), 'metrics.db'));
-    await store.upsertDatapoints([dp('mrr', '2026-10-01T00:00:00.000Z', 41000), dp('mrr', '2026-11-01T00:00:00.000Z', 42000), dp('arr', '2026-11-01T00:00:00.000Z', 500000)]);
-    await store.commitSync({ kpi: 'mrr', health: { record: health('critical', '2026-11-02T00:00:00.000Z') }, progress: [progress('grow', 42000, 0.4, 'at_risk', '2026-11-02T00:00:00.000Z')] });
+    await store.upsertDatapoints([
+      dp('mrr', '2026-10-01T00:00:00.000Z', 41000),
+      dp('mrr', '2026-11-01T00:00:00.000Z', 42000),
+      dp('arr', '2026-11-01T00:00:00.000Z', 500000),
+    ]);
+    await store.commitSync({
+      kpi: 'mrr',
+      health: { record: health('critical', '2026-11-02T00:00:00.000Z') },
+      progress: [progress('grow', 42000, 0.4, 'at_risk', '2026-11-02T00:00:00.000Z')],
+    });
     await store.enqueueOutbox([
       outboxEntry('a', '2026-11-02T00:00:00.000Z'),
       outboxEntry('b', '2026-11-02T00:00:01.000Z'),
@@ -90,11 +108,20 @@ describe('metrics', () => {
     await store.close();
   });
 
-  it('reports when each KPI last synced, its staleness window, and whether each connection\'s latest runs succeed', async () => {
+  it("reports when each KPI last synced, its staleness window, and whether each connection's latest runs succeed", async () => {
     const store = await openSqliteStore(path.join(tempDir(), 'freshness.db'));
     const catalog = {
-      ...catalogOf([kpi('mrr'), kpi('arr', { health: { staleAfter: '90m' } } as Partial<LoadedKpi>), kpi('churn', { source: { connection: 'erp', query: {} } }), kpi('ratio', { source: undefined, formula: 'mrr / 2' } as Partial<LoadedKpi>)]),
-      connections: new Map([['crm', { id: 'crm', type: 'salesforce' }], ['erp', { id: 'erp', type: 'http' }], ['idle', { id: 'idle', type: 'jira' }]]),
+      ...catalogOf([
+        kpi('mrr'),
+        kpi('arr', { health: { staleAfter: '90m' } } as Partial<LoadedKpi>),
+        kpi('churn', { source: { connection: 'erp', query: {} } }),
+        kpi('ratio', { source: undefined, formula: 'mrr / 2' } as Partial<LoadedKpi>),
+      ]),
+      connections: new Map([
+        ['crm', { id: 'crm', type: 'salesforce' }],
+        ['erp', { id: 'erp', type: 'http' }],
+        ['idle', { id: 'idle', type: 'jira' }],
+      ]),
     } as unknown as Catalog;
     const finished = (id: string, kpiId: string, source: string, status: 'ok' | 'failed' | 'aborted', at: string) =>
       run(id, kpiId, at, { status, source, finishedAt: at });

@@ -10,7 +10,10 @@ import { AbortedError } from '../../../src/sdk/index.ts';
  */
 
 const PASSWORD = 'Pa55-w0rd/with%chars';
-const pg = resolveTarget(connectionSchema.parse({ dialect: 'postgres', host: '127.0.0.1', port: 5432, database: 'kpi', user: 'kpi_reader', password: PASSWORD }), '/');
+const pg = resolveTarget(
+  connectionSchema.parse({ dialect: 'postgres', host: '127.0.0.1', port: 5432, database: 'kpi', user: 'kpi_reader', password: PASSWORD }),
+  '/',
+);
 const my = resolveTarget(connectionSchema.parse({ dialect: 'mysql', host: '127.0.0.1', database: 'shop', user: 'kpi_reader', password: PASSWORD }), '/');
 
 function pgError(code: string, message: string, extra: Record<string, unknown> = {}): Error {
@@ -43,9 +46,15 @@ describe('toSqlError: Postgres SQLSTATEs', () => {
   });
 
   it('adds the server hint and says what a timeout and a read-only refusal mean', () => {
-    expect(toSqlError(pgError('42883', 'function nosuch() does not exist', { hint: 'No function matches the given name.' }), pg, 'query').message).toContain('(hint: No function matches the given name.)');
-    expect(toSqlError(pgError('57014', 'canceling statement due to statement timeout'), pg, 'query').message).toContain('ran longer than statementTimeoutMs (30000 ms)');
-    expect(toSqlError(pgError('25006', 'cannot execute INSERT in a read-only transaction'), pg, 'query').message).toContain('queries run in a read-only transaction and cannot write');
+    expect(toSqlError(pgError('42883', 'function nosuch() does not exist', { hint: 'No function matches the given name.' }), pg, 'query').message).toContain(
+      '(hint: No function matches the given name.)',
+    );
+    expect(toSqlError(pgError('57014', 'canceling statement due to statement timeout'), pg, 'query').message).toContain(
+      'ran longer than statementTimeoutMs (30000 ms)',
+    );
+    expect(toSqlError(pgError('25006', 'cannot execute INSERT in a read-only transaction'), pg, 'query').message).toContain(
+      'queries run in a read-only transaction and cannot write',
+    );
   });
 });
 
@@ -85,12 +94,21 @@ describe('toSqlError: sockets, TLS, timeouts', () => {
 
   it("a lost connection and the connector's own timeouts are retryable", () => {
     expect(toSqlError(new Error('Connection terminated unexpectedly'), pg, 'query')).toMatchObject({ code: 'KS_ERR_TRANSIENT', retryable: true });
-    expect(toSqlError(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }), my, 'query').retryable).toBe(true);
-    expect(toSqlError(new SqlTimeoutError('connecting to postgres 127.0.0.1:5432/kpi: no answer within 10000 ms'), pg, 'connect')).toMatchObject({ code: 'KS_ERR_TRANSIENT', retryable: true });
+    expect(
+      toSqlError(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }), my, 'query').retryable,
+    ).toBe(true);
+    expect(toSqlError(new SqlTimeoutError('connecting to postgres 127.0.0.1:5432/kpi: no answer within 10000 ms'), pg, 'connect')).toMatchObject({
+      code: 'KS_ERR_TRANSIENT',
+      retryable: true,
+    });
   });
 
   it('a certificate the client cannot verify is a config error saying what to set', () => {
-    const error = toSqlError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), { ...pg, ssl: 'verify-full' }, 'connect');
+    const error = toSqlError(
+      Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+      { ...pg, ssl: 'verify-full' },
+      'connect',
+    );
     expect(error.code).toBe('KS_ERR_CONFIG');
     expect(error.message).toContain('give the CA that signed the server certificate as sslCa');
     expect(toSqlError(new Error('The server does not support SSL connections'), { ...pg, ssl: 'require' }, 'connect').code).toBe('KS_ERR_CONFIG');
@@ -112,7 +130,14 @@ describe('toSqlError: no credentials in the result', () => {
     const target = resolveTarget(connectionSchema.parse({ url }), '/');
     const raw = Object.assign(new Error(`could not connect to ${url} with password ${PASSWORD}`), { code: 'ECONNRESET', client: { password: PASSWORD } });
     const error = toSqlError(raw, target, 'connect');
-    const text = [error.message, error.stack, JSON.stringify(error), String((error.cause as Error).message), (error.cause as Error).stack, JSON.stringify(error.cause)].join('\n');
+    const text = [
+      error.message,
+      error.stack,
+      JSON.stringify(error),
+      String((error.cause as Error).message),
+      (error.cause as Error).stack,
+      JSON.stringify(error.cause),
+    ].join('\n');
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(encodeURIComponent(PASSWORD));
     expect(text).not.toContain(url);

@@ -28,7 +28,7 @@ describe('sql connector: light to load', () => {
   });
 
   it('the probe sees a driver that is loaded (so the test above can fail)', () => {
-    const probe = script.replace("const { default: sql }", "await import('pg');\nconst { default: sql }");
+    const probe = script.replace('const { default: sql }', "await import('pg');\nconst { default: sql }");
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' });
     expect((JSON.parse(result.stdout) as string[]).some((path) => path.includes('/pg/'))).toBe(true);
   });

@@ -22,7 +22,14 @@ describe('sql: link-local addresses', () => {
       asked.push(hostname);
       callback(null, [{ address: '169.254.169.254', family: 4 }]);
     }) as unknown as typeof dns.lookup);
-    const connection = sql.connectionSchema.parse({ dialect, host: 'metadata.example', user: 'u', password: 'pw-123456', ssl: 'disable', connectTimeoutMs: 2_000 });
+    const connection = sql.connectionSchema.parse({
+      dialect,
+      host: 'metadata.example',
+      user: 'u',
+      password: 'pw-123456',
+      ssl: 'disable',
+      connectTimeoutMs: 2_000,
+    });
     const fetched = await sql.fetch(connection, sql.querySchema.parse({ sql: 'SELECT 1' }), createTestContext({ window: WINDOW })).catch((e: unknown) => e);
     expect(fetched).toMatchObject({ code: 'KS_ERR_CONFIG', retryable: false });
     expect((fetched as Error).message).toContain('refused to connect to metadata.example: it resolves to 169.254.169.254');

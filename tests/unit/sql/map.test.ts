@@ -22,9 +22,21 @@ describe('scalarValue: one row, one numeric column', () => {
   });
 
   it.each([
-    [{ columns: [{ name: 'n', type: 'int8' }], rows: [] }, 'it returned 0 rows × 1 column (n int8) (an aggregate such as count(*) or sum(x) always returns one row)'],
+    [
+      { columns: [{ name: 'n', type: 'int8' }], rows: [] },
+      'it returned 0 rows × 1 column (n int8) (an aggregate such as count(*) or sum(x) always returns one row)',
+    ],
     [{ columns: [{ name: 'n', type: 'int8' }], rows: [['1'], ['2']] }, 'it returned 2 rows × 1 column (n int8) (aggregate them, or set rows: true'],
-    [{ columns: [{ name: 'id', type: 'INT' }, { name: 'amount', type: 'DECIMAL' }], rows: [[1, '2']] }, 'it returned 1 row × 2 columns (id INT, amount DECIMAL)'],
+    [
+      {
+        columns: [
+          { name: 'id', type: 'INT' },
+          { name: 'amount', type: 'DECIMAL' },
+        ],
+        rows: [[1, '2']],
+      },
+      'it returned 1 row × 2 columns (id INT, amount DECIMAL)',
+    ],
     [{ columns: [], rows: [] }, 'it returned 0 rows × no columns'],
     [one('abc', 'text'), 'column "total" holds text "abc", not a number'],
     [one('NaN', 'float8'), 'column "total" holds float8 "NaN", not a number'],
@@ -43,12 +55,24 @@ describe('scalarValue: one row, one numeric column', () => {
 
 describe('rowValues: rows of (instant, value)', () => {
   const rows = (cells: unknown[][], types: [string, string] = ['timestamptz', 'int8']): SqlResult => ({
-    columns: [{ name: 'at', type: types[0] }, { name: 'n', type: types[1] }],
+    columns: [
+      { name: 'at', type: types[0] },
+      { name: 'n', type: types[1] },
+    ],
     rows: cells,
   });
 
   it('reads instants with an offset as instants, and dates or naive timestamps as wall times in the KPI zone', () => {
-    const reading = rowValues(rows([['2026-11-02 23:00:00+00', '3'], ['2026-11-05', '4'], ['2026-11-06 08:30:00', '5'], ['2026-11-07T00:00:00Z', 6]]), NOVEMBER_PARIS, 'zero');
+    const reading = rowValues(
+      rows([
+        ['2026-11-02 23:00:00+00', '3'],
+        ['2026-11-05', '4'],
+        ['2026-11-06 08:30:00', '5'],
+        ['2026-11-07T00:00:00Z', 6],
+      ]),
+      NOVEMBER_PARIS,
+      'zero',
+    );
     expect(reading.values).toEqual([
       { value: 3, at: '2026-11-03T00:00:00.000+01:00' },
       { value: 4, at: '2026-11-05T00:00:00.000+01:00' },
@@ -58,7 +82,15 @@ describe('rowValues: rows of (instant, value)', () => {
   });
 
   it('leaves rows outside the window out and counts them', () => {
-    const reading = rowValues(rows([['2026-10-31', '1'], ['2026-11-30', '2'], ['2026-12-01', '3']]), NOVEMBER_PARIS, 'zero');
+    const reading = rowValues(
+      rows([
+        ['2026-10-31', '1'],
+        ['2026-11-30', '2'],
+        ['2026-12-01', '3'],
+      ]),
+      NOVEMBER_PARIS,
+      'zero',
+    );
     expect(reading.values.map((v) => v.value)).toEqual([2]);
     expect(reading.outside).toBe(2);
   });
@@ -69,7 +101,15 @@ describe('rowValues: rows of (instant, value)', () => {
   });
 
   it('rejects a row with a bad instant or value, by row number, and keeps the others', () => {
-    const reading = rowValues(rows([['2026-11-02', '1'], [null, '2'], ['2026-11-03', 'x']]), NOVEMBER_PARIS, 'zero');
+    const reading = rowValues(
+      rows([
+        ['2026-11-02', '1'],
+        [null, '2'],
+        ['2026-11-03', 'x'],
+      ]),
+      NOVEMBER_PARIS,
+      'zero',
+    );
     expect(reading.values).toHaveLength(1);
     expect(reading.rejects).toEqual([
       { row: 2, reason: 'column 1 (at) holds NULL (timestamptz), not a date or timestamp' },
@@ -81,7 +121,9 @@ describe('rowValues: rows of (instant, value)', () => {
     expect(() => rowValues(rows([[5, '2026-11-02']], ['int8', 'date']), NOVEMBER_PARIS, 'zero')).toThrow(
       'none of the 1 rows could be used: row 1: column 1 (at) holds the number 5 (int8), not a date or timestamp; return a date or timestamp',
     );
-    expect(() => rowValues(one('1'), NOVEMBER_PARIS, 'zero')).toThrow('with rows: true the query must return two columns, the instant first and the value second; it returned 1 row × 1 column (total numeric)');
+    expect(() => rowValues(one('1'), NOVEMBER_PARIS, 'zero')).toThrow(
+      'with rows: true the query must return two columns, the instant first and the value second; it returned 1 row × 1 column (total numeric)',
+    );
   });
 
   it('refuses text that is no date', () => {

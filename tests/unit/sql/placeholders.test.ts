@@ -29,7 +29,8 @@ describe('bindNamed: named window parameters become positional ones', () => {
   });
 
   it('leaves string literals, backtick identifiers and comments alone (MySQL/MariaDB)', () => {
-    const text = "SELECT ':window_start', 'it\\'s :window_end', \"x:window_zone\", `c:window_start` # :window_end\n-- :window_end\n/* :window_end */ :window_start";
+    const text =
+      "SELECT ':window_start', 'it\\'s :window_end', \"x:window_zone\", `c:window_start` # :window_end\n-- :window_end\n/* :window_end */ :window_start";
     expect(bindNamed(text, 'mysql')).toEqual({ text: `${text.slice(0, -':window_start'.length)}?`, names: ['window_start'] });
   });
 
@@ -82,6 +83,10 @@ describe('window parameter values', () => {
   });
 
   it('follows the bound positions', () => {
-    expect(parameterValues(['window_zone', 'window_start', 'window_zone'], NOVEMBER_PARIS, 'mysql')).toEqual(['Europe/Paris', '2026-11-01 00:00:00.000', 'Europe/Paris']);
+    expect(parameterValues(['window_zone', 'window_start', 'window_zone'], NOVEMBER_PARIS, 'mysql')).toEqual([
+      'Europe/Paris',
+      '2026-11-01 00:00:00.000',
+      'Europe/Paris',
+    ]);
   });
 });

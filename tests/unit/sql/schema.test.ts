@@ -22,7 +22,15 @@ describe('sql connectionSchema', () => {
 
   it('takes a url instead, and reads dialect, port, database, user, password and sslmode from it', () => {
     const target = resolveTarget(connectionSchema.parse({ url: URL }), '/etc/kpi');
-    expect(target).toMatchObject({ dialect: 'postgres', host: 'db.internal', port: 6432, database: 'kpi', user: 'kpi_reader', password: 's3cr/t-Pa55', ssl: 'require' });
+    expect(target).toMatchObject({
+      dialect: 'postgres',
+      host: 'db.internal',
+      port: 6432,
+      database: 'kpi',
+      user: 'kpi_reader',
+      password: 's3cr/t-Pa55',
+      ssl: 'require',
+    });
     expect(resolveTarget(connectionSchema.parse({ url: 'mariadb://u:p@10.0.0.5/shop' }), '/').dialect).toBe('mysql');
   });
 
@@ -38,7 +46,10 @@ describe('sql connectionSchema', () => {
 
   it('names the missing setting', () => {
     expect(messages(connectionSchema.safeParse({}))).toEqual(['host: set host (with dialect and user), or url']);
-    expect(messages(connectionSchema.safeParse({ host: 'db' }))).toEqual(['dialect: set dialect: postgres or mysql', 'user: set user (a read-only role, see the README)']);
+    expect(messages(connectionSchema.safeParse({ host: 'db' }))).toEqual([
+      'dialect: set dialect: postgres or mysql',
+      'user: set user (a read-only role, see the README)',
+    ]);
   });
 
   it('refuses url together with host settings, naming each', () => {
@@ -73,7 +84,9 @@ describe('sql connectionSchema', () => {
 
   it('refuses a URL in host, sslCa without verify-full, out-of-range limits and unknown keys', () => {
     expect(messages(connectionSchema.safeParse({ ...HOST, host: 'postgres://db' }))[0]).toBe('host: a host name or IP address (a URL goes in `url`)');
-    expect(messages(connectionSchema.safeParse({ ...HOST, ssl: 'require', sslCa: 'ca.pem' }))).toEqual(['sslCa: sslCa is only read with ssl: verify-full (ssl is require)']);
+    expect(messages(connectionSchema.safeParse({ ...HOST, ssl: 'require', sslCa: 'ca.pem' }))).toEqual([
+      'sslCa: sslCa is only read with ssl: verify-full (ssl is require)',
+    ]);
     expect(messages(connectionSchema.safeParse({ ...HOST, statementTimeoutMs: 10 }))[0]).toMatch(/^statementTimeoutMs: /);
     expect(messages(connectionSchema.safeParse({ ...HOST, poolSize: 0 }))[0]).toMatch(/^poolSize: /);
     expect(messages(connectionSchema.safeParse({ ...HOST, passwd: 'x' }))[0]).toContain('Unrecognized key');

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeIdleSessions } from '../../../connectors/sql/client.ts';
 import sql from '../../../connectors/sql/index.ts';
 import { capturedLogger, createCheckContext, createTestContext } from '../../../src/sdk/testing/index.ts';
-import { NOVEMBER_UTC, READER, startMariaDbFixture, startPostgresFixture, WRONG_PASSWORD, type MariaDbFixture, type PostgresFixture } from '../../helpers/sql-servers.ts';
+import {
+  NOVEMBER_UTC,
+  READER,
+  startMariaDbFixture,
+  startPostgresFixture,
+  WRONG_PASSWORD,
+  type MariaDbFixture,
+  type PostgresFixture,
+} from '../../helpers/sql-servers.ts';
 
 /**
  * Passwords never reach errors or logs, also when a server's message quotes them
@@ -27,7 +35,16 @@ function shown(error: unknown, logs: string[]): string {
   const log = capturedLogger();
   log.logger.error({ err: error }, `sync failed: ${String(error)}`);
   const err = error as Error;
-  return [err.message, String(err), JSON.stringify(err), err.stack ?? '', JSON.stringify(err.cause ?? null), (err.cause as Error | undefined)?.stack ?? '', ...log.lines, ...logs].join('\n');
+  return [
+    err.message,
+    String(err),
+    JSON.stringify(err),
+    err.stack ?? '',
+    JSON.stringify(err.cause ?? null),
+    (err.cause as Error | undefined)?.stack ?? '',
+    ...log.lines,
+    ...logs,
+  ].join('\n');
 }
 
 function expectNoSecret(text: string, secrets: string[]): void {
@@ -38,8 +55,14 @@ function expectNoSecret(text: string, secrets: string[]): void {
 }
 
 const dialects = () => [
-  { name: 'postgres', settings: (password: string) => ({ url: `postgres://${READER.user}:${encodeURIComponent(password)}@127.0.0.1:${pg.port}/${pg.database}` }) },
-  { name: 'mariadb', settings: (password: string) => ({ dialect: 'mysql', host: '127.0.0.1', port: my.port, database: my.database, user: READER.user, password }) },
+  {
+    name: 'postgres',
+    settings: (password: string) => ({ url: `postgres://${READER.user}:${encodeURIComponent(password)}@127.0.0.1:${pg.port}/${pg.database}` }),
+  },
+  {
+    name: 'mariadb',
+    settings: (password: string) => ({ dialect: 'mysql', host: '127.0.0.1', port: my.port, database: my.database, user: READER.user, password }),
+  },
 ];
 
 describe('sql: credentials appear in no error or log line', () => {
@@ -71,13 +94,21 @@ describe('sql: credentials appear in no error or log line', () => {
   it('a refused connection, an abort and a timeout name the server, never the url', async () => {
     const url = `postgres://${READER.user}:${encodeURIComponent(READER.password)}@127.0.0.1:${pg.port}/${pg.database}`;
     const connection = sql.connectionSchema.parse({ url, statementTimeoutMs: 200 });
-    const timedOut = await sql.fetch(connection, sql.querySchema.parse({ sql: 'SELECT count(*) FROM pg_sleep(5)' }), createTestContext({ window: NOVEMBER_UTC })).catch((e: unknown) => e);
+    const timedOut = await sql
+      .fetch(connection, sql.querySchema.parse({ sql: 'SELECT count(*) FROM pg_sleep(5)' }), createTestContext({ window: NOVEMBER_UTC }))
+      .catch((e: unknown) => e);
     expect(timedOut).toMatchObject({ code: 'KS_ERR_TRANSIENT' });
     const ctx = createTestContext({ window: NOVEMBER_UTC });
     ctx.controller.abort(new Error('shutdown'));
     const aborted = await sql.fetch(connection, sql.querySchema.parse({ sql: 'SELECT 1' }), ctx).catch((e: unknown) => e);
     expect(aborted).toMatchObject({ code: 'KS_ERR_ABORTED' });
-    const refused = await sql.fetch(sql.connectionSchema.parse({ url: url.replace(`:${pg.port}/`, ':1/') }), sql.querySchema.parse({ sql: 'SELECT 1' }), createTestContext({ window: NOVEMBER_UTC })).catch((e: unknown) => e);
+    const refused = await sql
+      .fetch(
+        sql.connectionSchema.parse({ url: url.replace(`:${pg.port}/`, ':1/') }),
+        sql.querySchema.parse({ sql: 'SELECT 1' }),
+        createTestContext({ window: NOVEMBER_UTC }),
+      )
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'KS_ERR_NETWORK' });
     for (const error of [timedOut, aborted, refused]) {
       expect((error as Error).message).toContain('127.0.0.1:');

@@ -33,7 +33,9 @@ defineConnectorConformance(stripe, () => ({
         .reply(200, fixture('subscriptions-search-total.json'));
     },
     rejectsCredentials: () => {
-      api(ROLLED).get(/\/v1\/subscriptions.*/).reply(401, fixture('error-invalid-api-key.json'));
+      api(ROLLED)
+        .get(/\/v1\/subscriptions.*/)
+        .reply(401, fixture('error-invalid-api-key.json'));
     },
     // Headers go out at once; the body never comes within the test (nock's delay holds the end of it).
     hangs: () => {

@@ -18,8 +18,8 @@ async function failure(replies: MockReply[], attempts = 1): Promise<{ error: unk
   return { error, requests: seen.length };
 }
 
-describe('stripe errors: Stripe\'s error bodies become typed errors', () => {
-  it('401 (invalid API key) is an AuthError with Stripe\'s words and what to check, not retried', async () => {
+describe("stripe errors: Stripe's error bodies become typed errors", () => {
+  it("401 (invalid API key) is an AuthError with Stripe's words and what to check, not retried", async () => {
     const { error, requests } = await failure([{ status: 401, body: fixture('error-invalid-api-key.json') }], 3);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toBe(
@@ -36,7 +36,7 @@ describe('stripe errors: Stripe\'s error bodies become typed errors', () => {
     expect(requests).toBe(1);
   });
 
-  it('400 invalid_request_error is a QueryError carrying Stripe\'s message and param, not retried', async () => {
+  it("400 invalid_request_error is a QueryError carrying Stripe's message and param, not retried", async () => {
     const { error, requests } = await failure([{ status: 400, body: fixture('error-search-field.json') }], 3);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as Error).message).toBe(
@@ -47,7 +47,10 @@ describe('stripe errors: Stripe\'s error bodies become typed errors', () => {
   });
 
   it('500 api_error is retried with backoff, then a TransientError', async () => {
-    const { error, requests } = await failure(Array.from({ length: 3 }, () => ({ status: 500, body: fixture('error-api.json') })), 3);
+    const { error, requests } = await failure(
+      Array.from({ length: 3 }, () => ({ status: 500, body: fixture('error-api.json') })),
+      3,
+    );
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toContain('api_error: An unknown error occurred (after 3 attempts)');
     expect(requests).toBe(3);

@@ -47,7 +47,7 @@ describe('stripe mrr: pages the live subscriptions and normalises each item to a
     expect(seen.map((r) => r.params.status)).toEqual(['active', 'active', 'trialing']);
   });
 
-  it('reads the rest of a subscription\'s items when the embedded list says has_more', async () => {
+  it("reads the rest of a subscription's items when the embedded list says has_more", async () => {
     const seen: SeenRequest[] = [];
     mockGet('/v1/subscriptions', [{ body: fixture('subscriptions-many-items.json') }], seen);
     mockGet('/v1/subscription_items', [{ body: fixture('subscription-items-many.json') }], seen);
@@ -76,7 +76,9 @@ describe('stripe mrr: pages the live subscriptions and normalises each item to a
 
   it('stops at maxPages with a QueryError instead of a partial sum', async () => {
     const seen = mockGet('/v1/subscriptions', [{ body: fixture('subscriptions-active-page-1.json') }, { body: fixture('subscriptions-active-page-2.json') }]);
-    const { ctx, connection } = makeContext({ connection: stripe.connectionSchema.parse({ secretKey: 'sk_test_51QKpiSyncTestKey0000000000000000000000secretWxYz', maxPages: 1 }) });
+    const { ctx, connection } = makeContext({
+      connection: stripe.connectionSchema.parse({ secretKey: 'sk_test_51QKpiSyncTestKey0000000000000000000000secretWxYz', maxPages: 1 }),
+    });
     const error = await stripe.fetch(connection, mrr(), ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryError);
     expect((error as Error).message).toBe(

@@ -51,8 +51,11 @@ describe('stripe new_subscriptions', () => {
     expect(seen[1]!.params.starting_after).toBe('sub_1QAbActive0002');
   });
 
-  it('a backfill runs one search per period of the runner\'s calendar', async () => {
-    const seen = mockGet('/v1/subscriptions/search', Array.from({ length: 3 }, () => ({ body: fixture('subscriptions-search-total.json') })));
+  it("a backfill runs one search per period of the runner's calendar", async () => {
+    const seen = mockGet(
+      '/v1/subscriptions/search',
+      Array.from({ length: 3 }, () => ({ body: fixture('subscriptions-search-total.json') })),
+    );
     const window = { ...NOVEMBER, start: '2026-09-01T00:00:00.000+02:00' };
     const { ctx, connection } = makeContext({ window, mode: 'backfill' });
 
@@ -66,7 +69,10 @@ describe('stripe new_subscriptions', () => {
 
 describe('stripe churned_subscriptions', () => {
   it('from subscriptions: pages canceled subscriptions created before the window ends, counts those ended in it', async () => {
-    const seen = mockGet('/v1/subscriptions', [{ body: fixture('subscriptions-canceled-page-1.json') }, { body: fixture('subscriptions-canceled-page-2.json') }]);
+    const seen = mockGet('/v1/subscriptions', [
+      { body: fixture('subscriptions-canceled-page-1.json') },
+      { body: fixture('subscriptions-canceled-page-2.json') },
+    ]);
     const { ctx, recorded, connection } = makeContext();
 
     expect(await stripe.fetch(connection, churned(), ctx)).toEqual([{ value: 2, at: NOVEMBER.start }]);

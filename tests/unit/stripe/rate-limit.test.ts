@@ -34,7 +34,7 @@ describe('stripe rate limits', () => {
     expect(recorded.sleeps).toEqual([7000]);
   });
 
-  it('429 on every attempt is a RateLimitedError naming Stripe\'s reason and the wait', async () => {
+  it("429 on every attempt is a RateLimitedError naming Stripe's reason and the wait", async () => {
     const replies = Array.from({ length: 2 }, () => ({
       status: 429,
       body: fixture('error-rate-limit.json'),
@@ -46,7 +46,9 @@ describe('stripe rate limits', () => {
     const error = await stripe.fetch(connection, newSubs, ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfterMs).toBe(RATE_LIMIT_WAIT_MS);
-    expect((error as Error).message).toMatch(/^GET api\.stripe\.com\/v1\/subscriptions\/search → 429 \(endpoint-rate\): invalid_request_error\/rate_limit: Request rate limit exceeded\..*; retry after 1 s$/);
+    expect((error as Error).message).toMatch(
+      /^GET api\.stripe\.com\/v1\/subscriptions\/search → 429 \(endpoint-rate\): invalid_request_error\/rate_limit: Request rate limit exceeded\..*; retry after 1 s$/,
+    );
     expect(seen).toHaveLength(2);
   });
 

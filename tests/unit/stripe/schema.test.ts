@@ -38,7 +38,9 @@ describe('stripe connectionSchema', () => {
 
   it('takes https base URLs, plain http only on loopback, and refuses link-local hosts unless allowed', () => {
     expect(connectionSchema.parse({ secretKey: 'sk_test_x', baseUrl: 'http://127.0.0.1:12111/' }).baseUrl).toBe('http://127.0.0.1:12111');
-    expect(messages(connectionSchema.safeParse({ secretKey: 'sk_test_x', baseUrl: 'http://stripe.internal' }))[0]).toContain('plain http is only allowed for loopback');
+    expect(messages(connectionSchema.safeParse({ secretKey: 'sk_test_x', baseUrl: 'http://stripe.internal' }))[0]).toContain(
+      'plain http is only allowed for loopback',
+    );
     expect(messages(connectionSchema.safeParse({ secretKey: 'sk_test_x', baseUrl: 'https://169.254.169.254' }))[0]).toMatch(/^baseUrl: .*allowLinkLocal/);
     expect(connectionSchema.safeParse({ secretKey: 'sk_test_x', baseUrl: 'https://169.254.169.254', allowLinkLocal: true }).success).toBe(true);
   });
@@ -50,7 +52,7 @@ describe('stripe connectionSchema', () => {
 });
 
 describe('stripe querySchema', () => {
-  it('fills each metric\'s defaults', () => {
+  it("fills each metric's defaults", () => {
     expect(querySchema.parse({ metric: 'mrr', currency: 'EUR' })).toEqual({ metric: 'mrr', currency: 'eur', includeTrialing: false, includePastDue: false });
     expect(querySchema.parse({ metric: 'new_subscriptions' })).toEqual({ metric: 'new_subscriptions', includeIncomplete: false });
     expect(querySchema.parse({ metric: 'churned_subscriptions' })).toEqual({ metric: 'churned_subscriptions', source: 'subscriptions' });

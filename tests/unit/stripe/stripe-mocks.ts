@@ -39,7 +39,12 @@ export interface MockReply {
  * `GET {path}` interceptors answering `replies` in order, each insisting on the bearer
  * key and the pinned Stripe-Version, recording what they receive.
  */
-export function mockGet(path: string, replies: MockReply[], seen: SeenRequest[] = [], options: { base?: string; key?: string; version?: string } = {}): SeenRequest[] {
+export function mockGet(
+  path: string,
+  replies: MockReply[],
+  seen: SeenRequest[] = [],
+  options: { base?: string; key?: string; version?: string } = {},
+): SeenRequest[] {
   const scope = nock(options.base ?? BASE)
     .matchHeader('authorization', `Bearer ${options.key ?? KEY}`)
     .matchHeader('stripe-version', options.version ?? STRIPE_API_VERSION);

@@ -51,7 +51,17 @@ describe('planSync: which period is judged', () => {
   it('judges health on the last closed month, not on a month to date of 0', async () => {
     const catalog = await catalogOf([won()]);
     const kpi = catalog.kpis.get('won')!;
-    const plan = planSync({ catalog, kpi, mode: 'current', datapoints: [point('won', NOV, 900), point('won', DEC, 0)], state: emptyState(), run: run('won'), now: NOW, windowStart: NOV, evaluatedPeriod: NOV });
+    const plan = planSync({
+      catalog,
+      kpi,
+      mode: 'current',
+      datapoints: [point('won', NOV, 900), point('won', DEC, 0)],
+      state: emptyState(),
+      run: run('won'),
+      now: NOW,
+      windowStart: NOV,
+      evaluatedPeriod: NOV,
+    });
     expect(plan.health).toMatchObject({ state: 'ok', lastPeriod: NOV, lastValue: 900 });
     // Both periods are written, the closed one too: data that arrived after the month ended counts.
     expect(plan.commit.datapoints).toEqual({ points: [point('won', NOV, 900), point('won', DEC, 0)], options: { closedBefore: NOV } });
@@ -60,13 +70,26 @@ describe('planSync: which period is judged', () => {
   it('with evaluate: current, the same numbers judge the month to date', async () => {
     const catalog = await catalogOf([won('current')]);
     const kpi = catalog.kpis.get('won')!;
-    const plan = planSync({ catalog, kpi, mode: 'current', datapoints: [point('won', DEC, 0)], state: emptyState(), run: run('won'), now: NOW, windowStart: DEC, evaluatedPeriod: DEC });
+    const plan = planSync({
+      catalog,
+      kpi,
+      mode: 'current',
+      datapoints: [point('won', DEC, 0)],
+      state: emptyState(),
+      run: run('won'),
+      now: NOW,
+      windowStart: DEC,
+      evaluatedPeriod: DEC,
+    });
     expect(plan.health).toMatchObject({ state: 'critical', lastPeriod: DEC, lastValue: 0 });
   });
 
   it('turns a formula with a missing input into no_data, with its transition and alert', async () => {
     const catalog = await catalogOf([{ id: 'ratio', name: 'Ratio', category: 'Growth', interval: 'day', formula: '1 + 1', health: { band: { min: 1 } } }], {
-      alerts: { destinations: [{ name: 'ops', kind: 'webhook', url: 'https://hooks.example.com/x', secret: `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}` }], routes: [{ name: 'all', destinations: ['ops'], notify: ['warn', 'critical', 'no_data'] }] },
+      alerts: {
+        destinations: [{ name: 'ops', kind: 'webhook', url: 'https://hooks.example.com/x', secret: `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}` }],
+        routes: [{ name: 'all', destinations: ['ops'], notify: ['warn', 'critical', 'no_data'] }],
+      },
     });
     const kpi = catalog.kpis.get('ratio')!;
     const state: SyncState = { ...emptyState(), health: { state: 'ok', since: '2026-12-01T00:00:00.000Z', checkedAt: '2026-12-05T00:00:00.000Z' } };

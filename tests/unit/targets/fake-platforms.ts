@@ -108,7 +108,12 @@ export async function startFakeOkrTracker(teamSecret: string): Promise<FakeOkrTr
     if (req.method === 'GET' && keyresMatch?.[1]) {
       const last = keyres.filter((r) => r.id === keyresMatch[1]).at(-1);
       if (scripted) json(res, scripted.status, scripted.body ?? { message: 'scripted failure' });
-      else json(res, 200, { id: keyresMatch[1], currentValue: last?.value ?? 0, lastUpdated: last ? { value: last.value, timestamp: new Date().toISOString(), comment: last.comment ?? '' } : null });
+      else
+        json(res, 200, {
+          id: keyresMatch[1],
+          currentValue: last?.value ?? 0,
+          lastUpdated: last ? { value: last.value, timestamp: new Date().toISOString(), comment: last.comment ?? '' } : null,
+        });
       return;
     }
     if (req.headers['okr-team-secret'] !== teamSecret) {
@@ -128,7 +133,13 @@ export async function startFakeOkrTracker(teamSecret: string): Promise<FakeOkrTr
     }
     const kpiMatch = /^\/kpi\/([^/]+)\/values\/(\d{4}-\d{2}-\d{2})$/.exec(path);
     if (req.method === 'PUT' && kpiMatch?.[1] && kpiMatch[2]) {
-      if (!scripted || scripted.landed) kpiValues.set(`${kpiMatch[1]}@${kpiMatch[2]}`, { id: kpiMatch[1], value: body.value as number, date: kpiMatch[2], ...(body.comment ? { comment: body.comment } : {}) });
+      if (!scripted || scripted.landed)
+        kpiValues.set(`${kpiMatch[1]}@${kpiMatch[2]}`, {
+          id: kpiMatch[1],
+          value: body.value as number,
+          date: kpiMatch[2],
+          ...(body.comment ? { comment: body.comment } : {}),
+        });
       json(res, scripted?.status ?? 200, scripted?.body ?? { message: `Updated progression on ${kpiMatch[2]}` });
       return;
     }

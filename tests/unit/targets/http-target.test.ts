@@ -86,10 +86,14 @@ describe('http target', () => {
       const parsed = httpTargetSchema.safeParse({ kind: 'http', name: 'hook', url: 'https://okr.example.com/x', body: {}, ...input });
       return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(issues({ body: { v: '{{valeu}}' } })).toEqual([expect.stringMatching(/^body: Unknown template variable \{\{valeu\}\}; known variables: kr\.id, kr\.configId, objective, value/)]);
+    expect(issues({ body: { v: '{{valeu}}' } })).toEqual([
+      expect.stringMatching(/^body: Unknown template variable \{\{valeu\}\}; known variables: kr\.id, kr\.configId, objective, value/),
+    ]);
     expect(issues({ url: 'https://{{kr.id}}.example.com/x' })).toEqual(['url: placeholders are allowed in the path and query, not in the scheme or host']);
     expect(issues({ url: 'https://okr.example.com/{{kr.id' })).toEqual(['url: has an unbalanced "{{" or "}}"']);
-    expect(issues({ url: 'http://okr.example.com/x' })).toEqual(['url: plain http is only allowed for loopback hosts (127.0.0.0/8, localhost, ::1); use https']);
+    expect(issues({ url: 'http://okr.example.com/x' })).toEqual([
+      'url: plain http is only allowed for loopback hosts (127.0.0.0/8, localhost, ::1); use https',
+    ]);
     expect(issues({ headers: { 'Content-Type': 'text/plain', 'X-K': '{{nope}}' } })).toEqual([
       'headers.Content-Type: set by kpi-sync itself and cannot be overridden',
       expect.stringMatching(/^headers\.X-K: Unknown template variable \{\{nope\}\}/),

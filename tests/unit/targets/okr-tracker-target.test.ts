@@ -76,13 +76,19 @@ describe('okr-tracker target', () => {
 
     okr.plan.push({ method: 'GET', status: 500 });
     const result = await t.deliver({ ...nrrMay, value: 105 }, attempt(2));
-    expect(result).toMatchObject({ outcome: 'retry', status: 500, error: expect.stringMatching(/^read-back before re-sending failed, so nothing was re-sent: GET /) });
+    expect(result).toMatchObject({
+      outcome: 'retry',
+      status: 500,
+      error: expect.stringMatching(/^read-back before re-sending failed, so nothing was re-sent: GET /),
+    });
     expect(okr.keyres.map((r) => r.value)).toEqual([99, 104.2]);
   });
 
   it('reports a refused secret as failed, naming the method', async () => {
     const okr = await fake();
-    const wrong = okrTrackerTarget(okrTrackerTargetSchema.parse({ kind: 'okr-tracker', name: 'okr', baseUrl: okr.url, teamSecret: 'not-the-secret', mode: 'kpi' }));
+    const wrong = okrTrackerTarget(
+      okrTrackerTargetSchema.parse({ kind: 'okr-tracker', name: 'okr', baseUrl: okr.url, teamSecret: 'not-the-secret', mode: 'kpi' }),
+    );
     const result = await wrong.deliver(nrrMay, attempt());
     expect(result).toMatchObject({ outcome: 'failed', status: 401 });
     expect(result.outcome === 'failed' && result.response).toMatch(/^PUT 127\.0\.0\.1:\d+ → 401 Unauthorized: Unauthorized$/);

@@ -28,11 +28,19 @@ describe('push payload', () => {
   it('gives the dispatcher one deliverer per target, which refuses a malformed payload before any request', async () => {
     const configs = [
       targetConfigSchema.parse({ kind: 'quantive', name: 'quantive', token: 'tok-123456', accountId: 'acc', baseUrl: 'http://127.0.0.1:9' }),
-      targetConfigSchema.parse({ kind: 'tability', name: 'tability', remoteCheckinsToken: 'rct-123456', personalApiToken: 'pat-123456', baseUrl: 'http://127.0.0.1:9' }),
+      targetConfigSchema.parse({
+        kind: 'tability',
+        name: 'tability',
+        remoteCheckinsToken: 'rct-123456',
+        personalApiToken: 'pat-123456',
+        baseUrl: 'http://127.0.0.1:9',
+      }),
     ];
     const deliverers = createDeliverers({ destinations: [], targets: configs });
     expect([...deliverers.keys()]).toEqual(['quantive', 'tability']);
-    await expect(deliverers.get('quantive')?.deliver({ kr: 'x' }, { number: 1, signal: new AbortController().signal })).rejects.toThrow('the outbox entry is not a KR push');
+    await expect(deliverers.get('quantive')?.deliver({ kr: 'x' }, { number: 1, signal: new AbortController().signal })).rejects.toThrow(
+      'the outbox entry is not a KR push',
+    );
   });
 });
 

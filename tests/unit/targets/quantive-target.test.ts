@@ -22,7 +22,9 @@ async function fake(storeDate?: DateStorage): Promise<FakeQuantive> {
 }
 
 function target(baseUrl: string, extra: Record<string, unknown> = {}) {
-  return quantiveTarget(quantiveTargetSchema.parse({ kind: 'quantive', name: 'quantive', token: TOKEN, accountId: ACCOUNT, baseUrl, timeoutMs: 2_000, ...extra }));
+  return quantiveTarget(
+    quantiveTargetSchema.parse({ kind: 'quantive', name: 'quantive', token: TOKEN, accountId: ACCOUNT, baseUrl, timeoutMs: 2_000, ...extra }),
+  );
 }
 
 describe('quantive target', () => {
@@ -34,7 +36,12 @@ describe('quantive target', () => {
     const [request] = q.seen;
     expect(request?.method).toBe('POST');
     expect(request?.url).toBe(`${QUANTIVE_PATH}/metrics/${nrrMay.platformId}/checkin`);
-    expect(request?.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'gtmhub-accountid': ACCOUNT, 'content-type': 'application/json', 'user-agent': 'kpi-sync' });
+    expect(request?.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      'gtmhub-accountid': ACCOUNT,
+      'content-type': 'application/json',
+      'user-agent': 'kpi-sync',
+    });
     expect(JSON.parse(request?.body ?? '')).toEqual({ actual: 104.2, checkInDate: '2026-06-01', comment: nrrMay.note, confidence: 0.8 });
     expect(q.checkins).toHaveLength(1);
     expect(q.metrics.get(nrrMay.platformId)).toMatchObject({ actual: 104.2, lastCheckInDate: '2026-06-01T00:00:00Z' });
@@ -50,7 +57,10 @@ describe('quantive target', () => {
   it('picks the data centre from region, and baseUrl overrides it', () => {
     expect(quantiveTargetSchema.parse({ kind: 'quantive', name: 'q', token: TOKEN, accountId: ACCOUNT })).toMatchObject({ region: 'eu', timeoutMs: 15_000 });
     expect(QUANTIVE_BASE_URLS).toEqual({ eu: 'https://app.quantive.com/results/api/v1', us: 'https://app.us.quantive.com/results/api/v1' });
-    expect(quantiveTargetSchema.parse({ kind: 'quantive', name: 'q', token: TOKEN, accountId: ACCOUNT, region: 'us', baseUrl: 'https://proxy.example.com/q/' }).baseUrl).toBe('https://proxy.example.com/q');
+    expect(
+      quantiveTargetSchema.parse({ kind: 'quantive', name: 'q', token: TOKEN, accountId: ACCOUNT, region: 'us', baseUrl: 'https://proxy.example.com/q/' })
+        .baseUrl,
+    ).toBe('https://proxy.example.com/q');
   });
 
   it('a 500 then a success, as the dispatcher retries it, leaves exactly one check-in', async () => {
@@ -115,7 +125,9 @@ describe('quantive target', () => {
     q.plan.push({ method: 'GET', status: 503, body: { message: 'maintenance' }, headers: { 'retry-after': '30' } });
     const retry = await target(q.base).deliver(nrrMay, attempt(2));
     expect(retry).toMatchObject({ outcome: 'retry', status: 503, retryAfterMs: 30_000 });
-    expect(retry.outcome === 'retry' && retry.error).toMatch(/^read-back before re-sending failed, so nothing was re-sent: GET 127\.0\.0\.1:\d+ → 503 Service Unavailable: maintenance$/);
+    expect(retry.outcome === 'retry' && retry.error).toMatch(
+      /^read-back before re-sending failed, so nothing was re-sent: GET 127\.0\.0\.1:\d+ → 503 Service Unavailable: maintenance$/,
+    );
 
     q.plan.push({ method: 'GET', status: 403, body: { message: 'no permission to read metrics' } });
     const failed = await target(q.base).deliver(nrrMay, attempt(3));
@@ -136,12 +148,18 @@ describe('quantive target', () => {
     });
     servers.push(notJson, noActual);
     expect(await target(notJson.url).deliver(nrrMay, attempt(2))).toMatchObject({ outcome: 'retry', status: 200, error: expect.stringContaining('not JSON') });
-    expect(await target(noActual.url).deliver(nrrMay, attempt(2))).toMatchObject({ outcome: 'retry', status: 200, error: expect.stringContaining('no numeric "actual"') });
+    expect(await target(noActual.url).deliver(nrrMay, attempt(2))).toMatchObject({
+      outcome: 'retry',
+      status: 200,
+      error: expect.stringContaining('no numeric "actual"'),
+    });
     expect([...notJson.seen, ...noActual.seen].map((r) => r.method)).toEqual(['GET', 'GET']);
   });
 
   it('maps statuses like the alert destinations: 401 failed, 429 retried with Retry-After, refused retried', async () => {
-    const wrongToken = quantiveTarget(quantiveTargetSchema.parse({ kind: 'quantive', name: 'q', token: 'wrong-token-123', accountId: ACCOUNT, baseUrl: (await fake()).base }));
+    const wrongToken = quantiveTarget(
+      quantiveTargetSchema.parse({ kind: 'quantive', name: 'q', token: 'wrong-token-123', accountId: ACCOUNT, baseUrl: (await fake()).base }),
+    );
     expect(await wrongToken.deliver(nrrMay, attempt())).toMatchObject({ outcome: 'failed', status: 401 });
 
     const q = await fake();

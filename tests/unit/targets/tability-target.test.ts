@@ -23,7 +23,16 @@ async function receiver(answer: (res: ServerResponse, url: string, body: string)
 }
 
 function target(baseUrl: string) {
-  return tabilityTarget(tabilityTargetSchema.parse({ kind: 'tability', name: 'tability', remoteCheckinsToken: REMOTE_TOKEN, personalApiToken: PERSONAL_TOKEN, baseUrl, timeoutMs: 2_000 }));
+  return tabilityTarget(
+    tabilityTargetSchema.parse({
+      kind: 'tability',
+      name: 'tability',
+      remoteCheckinsToken: REMOTE_TOKEN,
+      personalApiToken: PERSONAL_TOKEN,
+      baseUrl,
+      timeoutMs: 2_000,
+    }),
+  );
 }
 
 function texts(result: DeliveryResult): string {
@@ -49,7 +58,9 @@ describe('tability target', () => {
   });
 
   it('defaults to api.tability.app', () => {
-    expect(tabilityTargetSchema.parse({ kind: 'tability', name: 't', remoteCheckinsToken: REMOTE_TOKEN, personalApiToken: PERSONAL_TOKEN }).baseUrl).toBe(TABILITY_BASE_URL);
+    expect(tabilityTargetSchema.parse({ kind: 'tability', name: 't', remoteCheckinsToken: REMOTE_TOKEN, personalApiToken: PERSONAL_TOKEN }).baseUrl).toBe(
+      TABILITY_BASE_URL,
+    );
   });
 
   it('never shows either token, even when the receiver echoes the whole request back', async () => {
@@ -60,7 +71,9 @@ describe('tability target', () => {
     for (const secret of [REMOTE_TOKEN, encodeURIComponent(REMOTE_TOKEN), PERSONAL_TOKEN]) expect(shown).not.toContain(secret);
     expect(shown).toContain('[redacted]');
     // The head names the host only; the rest is the receiver's own words, scrubbed.
-    expect(result.outcome === 'retry' && result.error).toMatch(/^POST 127\.0\.0\.1:\d+ → 500 Internal Server Error: bad request to \/webhooks\/checkins\?remote_checkins_token=\[redacted\] /);
+    expect(result.outcome === 'retry' && result.error).toMatch(
+      /^POST 127\.0\.0\.1:\d+ → 500 Internal Server Error: bad request to \/webhooks\/checkins\?remote_checkins_token=\[redacted\] /,
+    );
   });
 
   it('never shows the token in a redirect, a 4xx or a network failure either', async () => {
@@ -74,7 +87,11 @@ describe('tability target', () => {
     });
     const gone = await receiver();
     await gone.close();
-    const results = [await target(redirect.url).deliver(nrrMay, attempt()), await target(rejected.url).deliver(nrrMay, attempt()), await target(gone.url).deliver(nrrMay, attempt())];
+    const results = [
+      await target(redirect.url).deliver(nrrMay, attempt()),
+      await target(rejected.url).deliver(nrrMay, attempt()),
+      await target(gone.url).deliver(nrrMay, attempt()),
+    ];
     expect(results.map((r) => r.outcome)).toEqual(['failed', 'failed', 'retry']);
     for (const result of results) {
       expect(texts(result)).not.toContain(REMOTE_TOKEN);

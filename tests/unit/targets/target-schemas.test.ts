@@ -44,7 +44,10 @@ describe('push target config', () => {
       mode: 'keyres',
       timeoutMs: 15_000,
     });
-    expect(targetConfigSchema.parse({ kind: 'http', name: 'hook', url: 'https://x.example.com/{{kr.id}}', body: { v: '{{value}}' } })).toMatchObject({ method: 'POST', timeoutMs: 15_000 });
+    expect(targetConfigSchema.parse({ kind: 'http', name: 'hook', url: 'https://x.example.com/{{kr.id}}', body: { v: '{{value}}' } })).toMatchObject({
+      method: 'POST',
+      timeoutMs: 15_000,
+    });
   });
 
   it('is strict and names the path of what is wrong, never the value', () => {
