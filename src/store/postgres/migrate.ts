@@ -55,8 +55,7 @@ async function migrateLocked(client: PoolClient, migrations: readonly Migration[
   if (from > latest) {
     throw new KsError(
       'KS_ERR_STORE',
-      `The database has schema version ${from}, newer than this kpi-sync knows (${latest}). ` +
-        'Upgrade kpi-sync, or point DATABASE_URL at another database.',
+      `The database has schema version ${from}, newer than this kpi-sync knows (${latest}). Upgrade kpi-sync, or point DATABASE_URL at another database.`,
     );
   }
   for (const step of migrations) {
