@@ -13,6 +13,7 @@ import {
   type SyncWindow,
 } from '../../src/sdk/index.ts';
 import { captureLogText } from './capture-logger.ts';
+import { memoryConnectionState } from '../../src/sdk/testing/context.ts';
 
 /** Diagnostics that keep everything they are told, for assertions. */
 export interface RecordingDiagnostics extends Diagnostics {
@@ -68,25 +69,6 @@ function memoryCursor(): CursorStore & { value: unknown } {
     },
   };
   return store;
-}
-
-/** Connection state held in memory, shared by every context given the same instance (a second process is a second instance). */
-export function memoryConnectionState(now: () => number = Date.now): ConnectionState & { entries: Map<string, { value: unknown; expiresAt?: number }> } {
-  const entries = new Map<string, { value: unknown; expiresAt?: number }>();
-  return {
-    entries,
-    get: async <T>(key: string) => {
-      const entry = entries.get(key);
-      if (!entry || (entry.expiresAt !== undefined && entry.expiresAt <= now())) return undefined;
-      return structuredClone(entry.value) as T;
-    },
-    set: async (key, value, options = {}) => {
-      entries.set(key, { value: structuredClone(value), ...(options.ttlMs === undefined ? {} : { expiresAt: now() + options.ttlMs }) });
-    },
-    delete: async (key) => {
-      entries.delete(key);
-    },
-  };
 }
 
 /** The window's periods as the runner hands them out (ctx.periods). */
@@ -201,3 +183,6 @@ export function makeRecordedCheckContext(http: HttpFor, connectionState: Connect
   };
   return { ctx, recorded };
 }
+
+/** Connection state held in memory, shared by every context given the same instance (a second process is a second instance). */
+export { memoryConnectionState };

@@ -28,9 +28,11 @@ export function recordedDiagnostics(): RecordedDiagnostics {
 }
 
 /** Connection state in memory, as the store shares it between runs and processes (pass one instance to several contexts). */
-export function memoryConnectionState(now: () => number = Date.now): ConnectionState {
+export function memoryConnectionState(now: () => number = Date.now): ConnectionState & { entries: Map<string, { value: unknown; expiresAt?: number }> } {
   const entries = new Map<string, { value: unknown; expiresAt?: number }>();
   return {
+    /** What is stored, for a test to look at or tamper with. */
+    entries,
     get: async <T>(key: string) => {
       const entry = entries.get(key);
       if (!entry || (entry.expiresAt !== undefined && entry.expiresAt <= now())) return undefined;
